@@ -1,0 +1,66 @@
+// `npm test`: every unit test (Vitest, Node) and every browser test (Playwright, Chromium),
+// then one closing line with the totals. Exits non-zero when anything failed or nothing ran.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { findChromium } from './find-chromium.mjs';
+
+const args = process.argv.slice(2);
+const e2eOnly = args.includes('--e2e-only');
+const unitOnly = args.includes('--unit-only');
+const outDir = join('test-results', 'summary');
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+const bin = (name) => join('node_modules', '.bin', name);
+const run = (cmd, cmdArgs, env = process.env) =>
+  spawnSync(cmd, cmdArgs, { stdio: 'inherit', env }).status ?? 1;
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let failedToRun = false;
+
+if (!e2eOnly) {
+  // Types are part of the contract (DESIGN.md: public types are exact): a type error fails the run.
+  if (run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) !== 0) {
+    console.error('webclip: the type check failed.');
+    failedToRun = true;
+  }
+  const report = join(outDir, 'vitest.json');
+  const status = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`]);
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests + (r.numRuntimeErrors ?? 0);
+    totals.skipped += r.numPendingTests + r.numTodoTests;
+    if (status !== 0 && r.numFailedTests === 0) failedToRun = true;
+  } catch {
+    failedToRun = true;
+  }
+}
+
+if (!unitOnly) {
+  let chromium;
+  try {
+    chromium = findChromium();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  const report = join(outDir, 'playwright.json');
+  const env = { ...process.env, CHROMIUM_PATH: chromium, PLAYWRIGHT_JSON_OUTPUT_NAME: report };
+  const status = run(bin('playwright'), ['test', '--reporter=list,json'], env);
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    totals.passed += r.stats.expected + r.stats.flaky;
+    totals.failed += r.stats.unexpected;
+    totals.skipped += r.stats.skipped;
+    if (status !== 0 && r.stats.unexpected === 0) failedToRun = true;
+  } catch {
+    failedToRun = true;
+  }
+}
+
+const ran = totals.passed + totals.failed;
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ''));
+if (failedToRun) console.error('webclip: a test runner failed before reporting its results (see above).');
+process.exit(totals.failed > 0 || failedToRun || ran === 0 ? 1 : 0);

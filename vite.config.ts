@@ -1,0 +1,27 @@
+// Vite serves the demo page and builds the static site. The page must be crossOriginIsolated
+// (COOP + COEP) so onnxruntime-web's WASM backend can use threads (SharedArrayBuffer).
+import { defaultClientConditions, defineConfig } from 'vite';
+import { ortRuntimeFolder, staticFolders } from './scripts/vite-static-folders';
+
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [
+    staticFolders([
+      ortRuntimeFolder(),
+      // The committed test model (random weights), model id `test`: the page works offline.
+      { urlPath: 'models/test', dir: 'tests/fixtures/tiny-clip', include: (f) => !f.endsWith('reference.json') },
+    ]),
+  ],
+  // onnxruntime-web's "extern wasm" builds load their Emscripten glue and .wasm from
+  // env.wasm.wasmPaths (our own /ort/ folder) instead of inlining a copy into our bundle.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  server: { headers: isolationHeaders, port: 5173 },
+  preview: { headers: isolationHeaders, port: 4173 },
+  worker: { format: 'es' },
+  build: { target: 'es2022' },
+});

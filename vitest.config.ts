@@ -1,0 +1,10 @@
+// Unit tests run in Node: src/core is pure TypeScript, and the committed ONNX models are
+// checked with onnxruntime-web's Node build.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
