@@ -1,7 +1,7 @@
 // Vite serves the demo page and builds the static site. The page must be crossOriginIsolated
 // (COOP + COEP) so onnxruntime-web's WASM backend can use threads (SharedArrayBuffer).
 import { defaultClientConditions, defineConfig } from 'vite';
-import { ortRuntimeFolder, staticFolders } from './scripts/vite-static-folders';
+import { ortRuntimeFolder, staticFolders } from './scripts/vite-static-folders.ts';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',

@@ -20,7 +20,8 @@ export interface StaticFolder {
 export function ortRuntimeFolder(): StaticFolder {
   return {
     urlPath: 'ort',
-    dir: join(dirname(require.resolve('onnxruntime-web/package.json')), 'dist'),
+    // The package exports its .wasm files but not package.json: locate dist/ through one of them.
+    dir: dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')),
     include: (file) => /^ort-wasm-[\w.-]+\.(wasm|mjs)$/.test(file),
   };
 }
@@ -75,6 +76,10 @@ export function staticFolders(folders: StaticFolder[]): Plugin {
           res.setHeader('Content-Type', contentTypes[file.split('.').pop() ?? ''] ?? 'application/octet-stream');
           res.setHeader('Content-Length', size);
           res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+          // ORT starts its WASM threads as workers from these .mjs files; in a
+          // crossOriginIsolated page a worker script needs COEP itself, or it is blocked.
+          res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+          res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
           createReadStream(full).pipe(res);
           return;
         }

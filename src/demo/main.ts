@@ -1,0 +1,85 @@
+// The demo page (for now): loads a model through the public API and shows the embeddings of a
+// text and of a picked image, and their cosine similarity. `?model=` and `?dtype=` pick them.
+import { createClip, cosine, isClipError, type Clip, type Dtype } from '../index';
+
+const params = new URLSearchParams(location.search);
+const model = params.get('model') ?? `${import.meta.env.BASE_URL}models/test/`;
+const dtypes: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+const dtypeParam = params.get('dtype');
+const dtype = dtypes.find((d) => d === dtypeParam) ?? 'q8';
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from the page`);
+  return el as T;
+};
+const status = $<HTMLParagraphElement>('status');
+const textInput = $<HTMLInputElement>('text');
+const embedTextButton = $<HTMLButtonElement>('embed-text');
+const imageInput = $<HTMLInputElement>('image');
+const results = $<HTMLDListElement>('results');
+const similarity = $<HTMLParagraphElement>('similarity');
+
+const latest: { text?: Float32Array; image?: Float32Array } = {};
+
+/** What the page last computed, for scripts and tests (the page's only global). */
+declare global {
+  interface Window {
+    webclipDemo?: { info: Clip['info']; text?: number[]; image?: number[] };
+  }
+}
+
+function show(kind: 'text' | 'image', label: string, vector: Float32Array): void {
+  latest[kind] = vector;
+  let dt = results.querySelector<HTMLElement>(`dt[data-kind="${kind}"]`);
+  let dd = results.querySelector<HTMLElement>(`dd[data-kind="${kind}"]`);
+  if (!dt || !dd) {
+    dt = document.createElement('dt');
+    dd = document.createElement('dd');
+    dt.dataset.kind = dd.dataset.kind = kind;
+    results.append(dt, dd);
+  }
+  dt.textContent = `${kind}: ${label} (${vector.length} dimensions)`;
+  const head = Array.from(vector.slice(0, 8), (x) => x.toFixed(4)).join(', ');
+  dd.textContent = `[${head}, …]`;
+  if (window.webclipDemo) window.webclipDemo[kind] = Array.from(vector);
+  if (latest.text && latest.image) {
+    similarity.textContent = `cosine similarity of text and image: ${cosine(latest.text, latest.image).toFixed(4)}`;
+  }
+}
+
+function fail(error: unknown): void {
+  status.classList.add('error');
+  status.textContent = isClipError(error) ? `${error.code}: ${error.message}` : `Error: ${String(error)}`;
+}
+
+async function main(): Promise<void> {
+  const clip = await createClip({ model, dtype });
+  const { info } = clip;
+  window.webclipDemo = { info };
+  status.textContent = `Ready: ${info.device.toUpperCase()}, ${info.dtype}, ${info.threads} thread(s), ${info.dim}-d embeddings.`;
+  status.dataset.ready = 'true';
+  if (model.includes('models/test')) {
+    $('model-note').textContent = 'This is the committed test model: real CLIP architecture, random weights. Its similarities mean nothing.';
+  }
+
+  const embedText = async (): Promise<void> => {
+    const text = textInput.value;
+    const [vector] = await clip.embedTexts([text]);
+    if (vector) show('text', JSON.stringify(text), vector);
+  };
+  embedTextButton.addEventListener('click', () => void embedText().catch(fail));
+  imageInput.addEventListener('change', () => {
+    const file = imageInput.files?.[0];
+    if (!file) return;
+    void clip
+      .embedImages([file])
+      .then(([vector]) => vector && show('image', file.name, vector))
+      .catch(fail);
+  });
+  embedTextButton.disabled = false;
+  imageInput.disabled = false;
+  await embedText();
+}
+
+main().catch(fail);
