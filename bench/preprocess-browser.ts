@@ -6,7 +6,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
-import { readManifest, readPng, loadSource } from '../tests/unit/preprocess-fixtures';
+import {
+  CLIP_PREPROCESSOR_JSON,
+  loadSource,
+  readManifest,
+  readPng,
+  referenceTensor,
+  tensorDifference,
+} from '../tests/unit/preprocess-fixtures';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, 'bench', 'out');
@@ -14,44 +21,12 @@ const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 15;
 const WARMUP = 3;
 
-const CLIP_CONFIG = {
-  crop_size: { height: 224, width: 224 },
-  do_center_crop: true,
-  do_convert_rgb: true,
-  do_normalize: true,
-  do_rescale: true,
-  do_resize: true,
-  image_mean: [0.48145466, 0.4578275, 0.40821073],
-  image_std: [0.26862954, 0.26130258, 0.27577711],
-  resample: 3,
-  rescale_factor: 0.00392156862745098,
-  size: { shortest_edge: 224 },
-};
 
-function referenceTensor(rgb: Uint8Array, step: number): Float32Array {
-  const f = Math.fround;
-  const plane = 224 * 224;
-  const out = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) {
-      out[c * plane + i] = f(f(f(rgb[i * step + c]! / 255) - f(CLIP_CONFIG.image_mean[c]!)) / f(CLIP_CONFIG.image_std[c]!));
-    }
-  }
-  return out;
-}
 
 function accuracy(actual: number[], expected: Float32Array): string {
-  let max = 0;
-  let sum = 0;
-  let differing = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i]! - expected[i]!);
-    max = Math.max(max, d);
-    sum += d;
-    if (d !== 0) differing++;
-  }
+  const { max, mean, differing } = tensorDifference(actual, expected);
   const fmt = (x: number) => x.toFixed(x < 0.01 ? 4 : 3);
-  return `${fmt(max)} / ${fmt(sum / expected.length)} (${differing} differ)`;
+  return `${fmt(max)} / ${fmt(mean)} (${differing} differ)`;
 }
 
 const median = (xs: number[]) => {
@@ -69,7 +44,7 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT_DIR, 'synth-4000x3000.rgba'), loadSource(synth.source).data);
   const references = {
     'photo 4000×3000': referenceTensor(readFileSync(`${photo}.ref.rgb`), 3),
-    'synthetic 4000×3000 (noise)': referenceTensor(readPng(synth.rgb).data as unknown as Uint8Array, 4),
+    'synthetic 4000×3000 (noise)': referenceTensor(readPng(synth.rgb).data, 4),
   };
 
   const server = await createServer({
@@ -103,7 +78,7 @@ async function main(): Promise<void> {
             warmup,
             rounds,
           ),
-      [CLIP_CONFIG, WARMUP, ROUNDS] as const,
+      [CLIP_PREPROCESSOR_JSON, WARMUP, ROUNDS] as const,
     );
     const rows = results.map((r) => {
       const ratios = r.oursMs.map((a, i) => r.theirsMs[i]! / a);

@@ -6,21 +6,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPImageProcessor, RawImage } from '@huggingface/transformers';
 import { parsePreprocessorConfig, preprocessImage, type RgbaPixels } from '../src/core/preprocess';
-import { readManifest, readPng, loadSource } from '../tests/unit/preprocess-fixtures';
+import {
+  CLIP_PREPROCESSOR_JSON,
+  loadSource,
+  readManifest,
+  readPng,
+  referenceTensor,
+  tensorDifference as accuracy,
+} from '../tests/unit/preprocess-fixtures';
 
-const CLIP_CONFIG = {
-  crop_size: { height: 224, width: 224 },
-  do_center_crop: true,
-  do_convert_rgb: true,
-  do_normalize: true,
-  do_rescale: true,
-  do_resize: true,
-  image_mean: [0.48145466, 0.4578275, 0.40821073],
-  image_std: [0.26862954, 0.26130258, 0.27577711],
-  resample: 3,
-  rescale_factor: 0.00392156862745098,
-  size: { shortest_edge: 224 },
-};
 
 const OUT_DIR = join(import.meta.dirname, 'out');
 const PHOTO = join(OUT_DIR, 'photo-4000x3000');
@@ -65,33 +59,7 @@ function loadSubjects(): Subject[] {
   return subjects;
 }
 
-/** torchvision's ToTensor + Normalize on the reference bytes, in float32. */
-function referenceTensor(rgb: Uint8Array): Float32Array {
-  const f = Math.fround;
-  const plane = 224 * 224;
-  const out = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) {
-      const mean = f(CLIP_CONFIG.image_mean[c]!);
-      const std = f(CLIP_CONFIG.image_std[c]!);
-      out[c * plane + i] = f(f(f(rgb[i * 3 + c]! / 255) - mean) / std);
-    }
-  }
-  return out;
-}
 
-function accuracy(actual: Float32Array, expected: Float32Array) {
-  let max = 0;
-  let sum = 0;
-  let differing = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i]! - expected[i]!);
-    max = Math.max(max, d);
-    sum += d;
-    if (d !== 0) differing++;
-  }
-  return { max, mean: sum / expected.length, differing };
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -100,8 +68,8 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const config = parsePreprocessorConfig(CLIP_CONFIG);
-  const processor = new CLIPImageProcessor(CLIP_CONFIG);
+  const config = parsePreprocessorConfig(CLIP_PREPROCESSOR_JSON);
+  const processor = new CLIPImageProcessor(CLIP_PREPROCESSOR_JSON);
   const ours = (p: RgbaPixels) => preprocessImage(p, config);
   const theirs = async (p: RgbaPixels) => {
     const out = await processor(new RawImage(p.data, p.width, p.height, 4));
@@ -110,7 +78,7 @@ async function main(): Promise<void> {
 
   const rows: string[] = [];
   for (const subject of loadSubjects()) {
-    const expected = referenceTensor(subject.referenceRgb);
+    const expected = referenceTensor(subject.referenceRgb, 3);
     const accOurs = accuracy(ours(subject.pixels), expected);
     const accTheirs = accuracy(await theirs(subject.pixels), expected);
 

@@ -166,3 +166,35 @@ export function loadSource(source: FixtureSource): Rgba {
   const img = readPng(source.file);
   return source.transform === 'rotate90' ? rotate90(img) : img;
 }
+
+/** CLIP's own preprocessor_config.json, as the committed test model ships it. */
+export const CLIP_PREPROCESSOR_JSON = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'tiny-clip', 'preprocessor_config.json'), 'utf8'),
+) as { image_mean: [number, number, number]; image_std: [number, number, number] } & Record<string, unknown>;
+
+/** torchvision's ToTensor + Normalize, in float32, on 224×224 RGB bytes `step` bytes apart. */
+export function referenceTensor(rgb: Uint8Array | Uint8ClampedArray, step: number): Float32Array {
+  const f = Math.fround;
+  const plane = 224 * 224;
+  const out = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    const mean = f(CLIP_PREPROCESSOR_JSON.image_mean[c]!);
+    const std = f(CLIP_PREPROCESSOR_JSON.image_std[c]!);
+    for (let i = 0; i < plane; i++) out[c * plane + i] = f(f(f(rgb[i * step + c]! / 255) - mean) / std);
+  }
+  return out;
+}
+
+/** Largest and mean absolute difference, and how many values differ at all. */
+export function tensorDifference(actual: ArrayLike<number>, expected: ArrayLike<number>) {
+  let max = 0;
+  let sum = 0;
+  let differing = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(actual[i]! - expected[i]!);
+    max = Math.max(max, d);
+    sum += d;
+    if (d !== 0) differing++;
+  }
+  return { max, mean: sum / expected.length, differing };
+}
