@@ -8,8 +8,8 @@ import { CLIPTokenizer } from '@huggingface/transformers';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { clipCleanText } from '../src/core/text-clean';
 import { ClipTokenizer } from '../src/core/tokenizer';
+import { REFERENCE_DIR as REFERENCE } from '../tests/unit/shared-reference';
 
-const REFERENCE = '/work/shared/reference';
 const OUT_DIR = join(import.meta.dirname, 'out');
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 9;

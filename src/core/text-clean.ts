@@ -8,7 +8,8 @@
 // Not reproduced: fix_encoding, ftfy's mojibake detector and repair (with restore_byte_a0,
 // replace_lossy_sequences and decode_inconsistent_utf8, which only run inside it). It is a
 // heuristic over a large statistical table, and it only changes text that already looks like
-// mis-decoded UTF-8 ("cafÃ©"); such text tokenizes here as written.
+// mis-decoded UTF-8 ("cafÃ©"); such text tokenizes here as written. And one bound ftfy lacks:
+// its rounds are capped (ROUND_BUDGET below), which only entities nested hundreds deep can reach.
 //
 // Unicode data comes from the JavaScript engine, Python's from its own tables (Python 3.11:
 // Unicode 14). Characters assigned since then (letters or digits for the engine, unassigned for
@@ -110,9 +111,17 @@ const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 const TERMINAL_ESCAPE_RE = /\x1b\[((?:\p{Nd}|;)*)([a-zA-Z])/gu;
 const CONTROL_RE = /[\x00-\x08\x0b\x0e-\x1f\x7f\u206a-\u206f\ufeff\ufff9-\ufffc]/g;
 
+// ftfy repeats its fixes until nothing changes, and each round unescapes one more level of
+// nested entities: '&' followed by 'amp;' 200,000 times takes 200,000 rounds over the whole line,
+// hours in Python. Past this budget (thousands of rounds for a caption, 64 for a 1 MB line) the
+// text of the last round is kept; only such deliberately nested entities come near it.
+const ROUND_BUDGET = 1 << 26; // code units processed per segment
+const MIN_ROUNDS = 64;
+
 function fixSegment(segment: string, unescape: boolean): string {
   let text = segment;
-  for (;;) {
+  const maxRounds = Math.max(MIN_ROUNDS, Math.floor(ROUND_BUDGET / Math.max(1, segment.length)));
+  for (let round = 0; round < maxRounds; round++) {
     const before = text;
     if (unescape) text = ftfyUnescapeHtml(text);
     // fix_c1_controls, fix_latin_ligatures, fix_character_width and uncurl_quotes each map one
@@ -125,6 +134,7 @@ function fixSegment(segment: string, unescape: boolean): string {
     text = text.normalize('NFC');
     if (text === before) return text;
   }
+  return text;
 }
 
 const LIGATURES: Record<string, string> = {

@@ -102,6 +102,7 @@ export class ClipTokenizer {
     if (!Array.isArray(texts)) throw new ClipError('BAD_INPUT', 'texts must be an array of strings');
     texts.forEach((text, i) => checkText(text, `texts[${i}]`));
     const ids = new BigInt64Array(texts.length * length);
+    const halves = new Int32Array(ids.buffer);
     const truncated: boolean[] = [];
     const lengths: number[] = [];
     const row: number[] = [];
@@ -115,7 +116,7 @@ export class ClipTokenizer {
       row.push(this.eosId);
       truncated.push(cut);
       lengths.push(row.length);
-      writeRow(ids, t * length, row, length, this.padId);
+      writeRow(halves, t * length, row, length, this.padId);
     }
     return { ids, truncated, lengths };
   }
@@ -191,13 +192,12 @@ function checkText(text: unknown, what: string): void {
 }
 
 // int64 without a BigInt per element: ids are small and non-negative, so writing the low 32-bit
-// half of each zeroed element is enough.
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+// half of each zeroed element (through an Int32Array over the same buffer) is enough.
+const LOW_HALF = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
 
-function writeRow(ids: BigInt64Array, offset: number, row: number[], length: number, pad: number): void {
-  const halves = new Int32Array(ids.buffer, ids.byteOffset + offset * 8, length * 2);
-  const low = LITTLE_ENDIAN ? 0 : 1;
-  for (let k = 0; k < length; k++) halves[2 * k + low] = k < row.length ? (row[k] as number) : pad;
+function writeRow(halves: Int32Array, offset: number, row: number[], length: number, pad: number): void {
+  const base = 2 * offset + LOW_HALF;
+  for (let k = 0; k < length; k++) halves[base + 2 * k] = k < row.length ? (row[k] as number) : pad;
 }
 
 // ---- tokenizer.json -------------------------------------------------------------------------------
