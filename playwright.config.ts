@@ -1,8 +1,27 @@
 // Browser tests: real Chromium (found by scripts/find-chromium.mjs, never downloaded), against
-// the Vite dev server, which sends COOP/COEP so pages are crossOriginIsolated.
+// the Vite dev server, which sends COOP/COEP so pages are crossOriginIsolated. The engine suite
+// runs in three browser configurations: WebGPU (SwiftShader), WASM forced, and `auto` in a
+// browser without a WebGPU adapter (the fallback path).
 import { defineConfig } from '@playwright/test';
 
-const port = 5174;
+// $WEBCLIP_TEST_PORT lets two runs (or a dev server) coexist on one machine.
+const port = Number(process.env.WEBCLIP_TEST_PORT ?? 5174);
+
+const baseArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** A WebGPU adapter in headless Chromium without a GPU: SwiftShader, Chromium's CPU Vulkan. */
+export const webgpuArgs = ['--enable-unsafe-webgpu'];
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface ProjectMetadata {
+  device: 'webgpu' | 'wasm' | 'auto';
+}
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -13,17 +32,26 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
   },
+  projects: [
+    {
+      name: 'wasm',
+      metadata: { device: 'wasm' } satisfies ProjectMetadata,
+      use: { launchOptions: { executablePath, args: baseArgs } },
+    },
+    {
+      name: 'webgpu',
+      metadata: { device: 'webgpu' } satisfies ProjectMetadata,
+      testMatch: /engine\.spec\.ts$/,
+      use: { launchOptions: { executablePath, args: [...baseArgs, ...webgpuArgs] } },
+    },
+    {
+      name: 'auto-no-adapter',
+      metadata: { device: 'auto' } satisfies ProjectMetadata,
+      testMatch: /engine\.spec\.ts$/,
+      use: { launchOptions: { executablePath, args: baseArgs } },
+    },
+  ],
   webServer: {
     command: `node_modules/.bin/vite --port ${port} --strictPort`,
     url: `http://localhost:${port}/`,

@@ -1,25 +1,57 @@
-// The page side: starts the worker, loads a model in it, and forwards calls over comlink.
+// The page side: starts the worker, loads a model in it, and forwards calls over comlink,
+// moving images in and embeddings out without copies.
 import * as Comlink from 'comlink';
-import type { WorkerApi } from '../workers/clip.worker';
-import type { Dtype, EngineInfo } from './runtime/engine';
+import type { Answer, WorkerApi } from '../workers/clip.worker';
+import { ClipError } from './core/errors';
+import type { LabelScore } from './core/classify';
+import { prepareImages, type ImageInput } from './image-input';
+import type { Device, Dtype, EngineInfo } from './runtime/engine';
+import type { SessionTestHooks } from './runtime/model-sessions';
 import { installTransferHandlers } from './transfer-handlers';
+import type { ProgressCallback } from './wire';
 
-export type { Dtype, EngineInfo as ClipInfo };
+export type { Device, Dtype, LabelScore, ImageInput, ProgressCallback };
+export type ClipInfo = EngineInfo;
 
 export interface ClipOptions {
   /** Base URL of a model folder in Hugging Face's ONNX layout (config.json, onnx/…). */
   model: string;
-  dtype?: Dtype;
+  /** 'auto' (default): WebGPU on a hardware adapter, else WASM. */
+  device?: 'auto' | Device;
+  /** 'auto' (default): q4f16 or q4 on WebGPU, q8 on WASM; the next file that exists. */
+  dtype?: 'auto' | Dtype;
+  /** Download progress and backend events, for the whole life of the instance. */
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
   /** Where onnxruntime-web's .wasm/.mjs files are served; defaults to `<site base>/ort/`. */
   ortUrl?: string;
+  /** WASM threads; defaults to the cores (at most 4) when the page is crossOriginIsolated, else 1. */
+  threads?: number;
+  /** For webclip's own tests: faults injected on purpose. */
+  testHooks?: SessionTestHooks;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+export interface ClassifyOptions {
+  /** Prompt templates with `{}` for the label, averaged per label; default `["a photo of a {}."]`. */
+  templates?: readonly string[];
+  signal?: AbortSignal;
 }
 
 export interface Clip {
-  readonly info: EngineInfo;
+  /** The backend, dtype and model actually in use; updated when a WebGPU fallback happens. */
+  readonly info: ClipInfo;
   /** L2-normalized image embeddings, one per image, in order. */
-  embedImages(images: readonly Blob[]): Promise<Float32Array[]>;
+  embedImages(images: readonly ImageInput[], options?: EmbedOptions): Promise<Float32Array[]>;
   /** L2-normalized text embeddings, one per text, in order. */
-  embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
+  embedTexts(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  /** Labels scored by softmax(logitScale × cosine), best first; scores sum to 1. */
+  classify(image: ImageInput, labels: readonly string[], options?: ClassifyOptions): Promise<LabelScore[]>;
+  /** Stops the worker and frees the model. Calls after this reject. */
   dispose(): Promise<void>;
 }
 
@@ -27,37 +59,91 @@ function defaultOrtUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href;
 }
 
-function threadCount(): number {
-  // Threads need SharedArrayBuffer, which needs crossOriginIsolated; ORT's default (half the
-  // cores) leaves a 2-core machine on one thread, so choose ourselves.
+function defaultThreads(): number {
+  // Threads need SharedArrayBuffer, which needs crossOriginIsolated. ORT's own default (half
+  // the cores) leaves a 2-core machine on one thread, so choose here.
   if (!globalThis.crossOriginIsolated) return 1;
   return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
 }
 
+/** Key of the test-only methods on a Clip (not exported from the package's entry). */
+export const testAccess = Symbol('webclip.testAccess');
+
+export interface ClipTestAccess {
+  loseDevice(): Promise<void>;
+  /** Label embeddings held by classify's cache. */
+  cachedLabels(): Promise<number>;
+}
+
 export async function createClip(options: ClipOptions): Promise<Clip> {
   installTransferHandlers();
+  if (typeof options?.model !== 'string' || options.model === '') {
+    throw new ClipError('BAD_INPUT', 'createClip needs options.model: the base URL of a model folder');
+  }
+  if (options.signal?.aborted) throw new ClipError('ABORTED', 'createClip was aborted before it started');
   const worker = new Worker(new URL('../workers/clip.worker.ts', import.meta.url), { type: 'module', name: 'webclip' });
   const remote = Comlink.wrap<WorkerApi>(worker);
-  let info: EngineInfo;
+  const onProgress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
+  let info: ClipInfo;
   try {
-    info = await remote.load({
-      model: new URL(options.model, location.href).href,
-      dtype: options.dtype ?? 'q8',
-      wasmBaseUrl: options.ortUrl ?? defaultOrtUrl(),
-      numThreads: threadCount(),
-    });
+    info = await remote.load(
+      {
+        model: new URL(options.model, location.href).href,
+        device: options.device ?? 'auto',
+        dtype: options.dtype ?? 'auto',
+        wasmBaseUrl: options.ortUrl ?? defaultOrtUrl(),
+        numThreads: options.threads ?? defaultThreads(),
+        ...(options.testHooks ? { hooks: options.testHooks } : {}),
+      },
+      options.signal,
+      onProgress,
+    );
   } catch (error) {
     worker.terminate();
     throw error;
   }
-  return {
-    info,
-    embedImages: (images) => remote.embedImages([...images]),
-    embedTexts: (texts) => remote.embedTexts([...texts]),
+  let disposed = false;
+  const live = <T>(call: () => Promise<Answer<T>>): Promise<T> => {
+    if (disposed) return Promise.reject(new ClipError('BAD_INPUT', 'this Clip was disposed'));
+    return call().then(({ value, info: latest }) => {
+      info = latest;
+      return value;
+    });
+  };
+  const access: ClipTestAccess = {
+    loseDevice: () => remote.loseDeviceForTest(),
+    cachedLabels: () => remote.cachedLabels(),
+  };
+  const clip: Clip & { [testAccess]: ClipTestAccess } = {
+    [testAccess]: access,
+    get info() {
+      return info;
+    },
+    async embedImages(images, { signal, onProgress: progress } = {}) {
+      const { images: wire, transfer } = await prepareImages(images);
+      // The worker releases the callback's proxy when the call settles.
+      const proxied = progress ? Comlink.proxy(progress) : undefined;
+      return live(() => remote.embedImages(Comlink.transfer(wire, transfer), signal, proxied));
+    },
+    embedTexts(texts, { signal } = {}) {
+      return live(() => remote.embedTexts([...texts], signal));
+    },
+    async classify(image, labels, { templates, signal } = {}) {
+      const { images: wire, transfer } = await prepareImages([image]);
+      return live(() =>
+        remote.classify(Comlink.transfer(wire[0]!, transfer), [...labels], templates ? [...templates] : undefined, signal),
+      );
+    },
     async dispose() {
-      await remote.dispose();
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
+      if (disposed) return;
+      disposed = true;
+      try {
+        await remote.dispose();
+      } finally {
+        remote[Comlink.releaseProxy]();
+        worker.terminate();
+      }
     },
   };
+  return clip;
 }

@@ -1,6 +1,7 @@
 // webclip's public surface: everything a page imports, listed by name.
 export { createClip } from './client';
-export type { Clip, ClipInfo, ClipOptions, Dtype } from './client';
+export type { Clip, ClipInfo, ClipOptions, ClassifyOptions, Device, Dtype, EmbedOptions, ImageInput, LabelScore } from './client';
 export { ClipError, isClipError } from './core/errors';
-export type { ClipErrorCode } from './core/errors';
+export type { ClipErrorCode, ClipFailure } from './core/errors';
 export { cosine, dot } from './core/similarity';
+export type { ProgressCallback, ProgressEvent, ProgressPhase } from './wire';

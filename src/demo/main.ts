@@ -1,12 +1,16 @@
 // The demo page (for now): loads a model through the public API and shows the embeddings of a
-// text and of a picked image, and their cosine similarity. `?model=` and `?dtype=` pick them.
-import { createClip, cosine, isClipError, type Clip, type Dtype } from '../index';
+// text and of a picked image, and their cosine similarity. `?model=`, `?device=` and `?dtype=`
+// pick them.
+import { createClip, cosine, isClipError, type Clip, type Device, type Dtype } from '../index';
 
 const params = new URLSearchParams(location.search);
 const model = params.get('model') ?? `${import.meta.env.BASE_URL}models/test/`;
 const dtypes: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 const dtypeParam = params.get('dtype');
-const dtype = dtypes.find((d) => d === dtypeParam) ?? 'q8';
+const dtype = dtypes.find((d) => d === dtypeParam) ?? 'auto';
+const devices: readonly Device[] = ['webgpu', 'wasm'];
+const deviceParam = params.get('device');
+const device = devices.find((d) => d === deviceParam) ?? 'auto';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -54,10 +58,20 @@ function fail(error: unknown): void {
 }
 
 async function main(): Promise<void> {
-  const clip = await createClip({ model, dtype });
+  const clip = await createClip({
+    model,
+    device,
+    dtype,
+    onProgress: (e) => {
+      if (e.phase === 'download' && e.total) status.textContent = `Downloading ${e.file}: ${Math.round((100 * (e.loaded ?? 0)) / e.total)}%`;
+      else if (e.message) status.textContent = e.message;
+    },
+  });
   const { info } = clip;
   window.webclipDemo = { info };
-  status.textContent = `Ready: ${info.device.toUpperCase()}, ${info.dtype}, ${info.threads} thread(s), ${info.dim}-d embeddings.`;
+  const backend = info.device === 'webgpu' ? `WebGPU (${info.adapter?.description || info.adapter?.vendor || 'adapter'})` : `WASM, ${info.threads} thread(s)`;
+  const why = info.fallbackReason ? ` — ${info.fallbackReason}` : '';
+  status.textContent = `Ready: ${backend}, ${info.dtype}, ${info.dim}-d embeddings${why}.`;
   status.dataset.ready = 'true';
   if (model.includes('models/test')) {
     $('model-note').textContent = 'This is the committed test model: real CLIP architecture, random weights. Its similarities mean nothing.';

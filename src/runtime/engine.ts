@@ -1,6 +1,9 @@
-// The engine: owns one model (both towers in one ORT instance), tokenizes and preprocesses,
-// runs the encoders, and returns L2-normalized embeddings.
-import { ClipError } from '../core/errors';
+// The engine: owns one model, tokenizes and preprocesses, batches, runs both towers through
+// ModelSessions (which owns devices and fallback), and returns L2-normalized embeddings.
+import { type ClipErrorCode, ClipError, abortError } from '../core/errors';
+import { runPipeline } from '../core/batch-pipeline';
+import { checkLabels, rankLabels, type LabelScore } from '../core/classify';
+import { LruCache } from '../core/lru-cache';
 import {
   parsePreprocessorConfig,
   preprocessedSize,
@@ -8,43 +11,58 @@ import {
   type PreprocessorConfig,
   type RgbaPixels,
 } from '../core/preprocess';
+import { checkTemplates, DEFAULT_TEMPLATES, ensemble, fillTemplates } from '../core/prompts';
 import { normalizeRows } from '../core/similarity';
 import { ClipTokenizer } from '../core/tokenizer';
-import { decodeImage } from './image-decoder';
-import { Encoder } from './encoder';
+import type { ProgressCallback, WireImage } from '../wire';
+import { decodeWireImage } from './image-decoder';
 import { fetchModelBytes, fetchModelJson, fetchOptionalModelJson } from './model-files';
-import { loadOrt } from './ort-loader';
+import {
+  ModelSessions,
+  type AdapterSummary,
+  type Device,
+  type Dtype,
+  type SessionTestHooks,
+} from './model-sessions';
 
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
-
-/** File-name suffix of each dtype in Hugging Face's ONNX export layout. */
-const dtypeSuffix: Record<Dtype, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  q4: '_q4',
-  q4f16: '_q4f16',
-};
+export type { AdapterSummary, Device, Dtype };
 
 export interface EngineOptions {
   /** Base URL of a model folder in Hugging Face's ONNX layout. */
   model: string;
-  dtype?: Dtype;
+  device: 'auto' | Device;
+  dtype: 'auto' | Dtype;
   /** Where ORT's runtime files are served (our own origin). */
   wasmBaseUrl: string;
   numThreads: number;
-  signal?: AbortSignal;
+  hooks?: SessionTestHooks;
 }
 
 export interface EngineInfo {
-  model: string;
-  device: 'wasm';
-  dtype: Dtype;
+  readonly model: string;
+  readonly device: Device;
+  readonly dtype: Dtype;
   /** Embedding dimension. */
-  dim: number;
-  threads: number;
-  logitScale: number;
+  readonly dim: number;
+  readonly adapter: AdapterSummary | null;
+  readonly threads: number;
+  /** Why webclip runs on WASM although WebGPU was possible or asked for. */
+  readonly fallbackReason?: string;
+  /** CLIP's temperature: classify's softmax runs on cosine × logitScale. */
+  readonly logitScale: number;
 }
+
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressCallback | undefined;
+}
+
+/** Images per inference batch: big enough to keep ORT's threads busy, small enough to abort fast. */
+const IMAGE_BATCH = 8;
+/** Texts per batch; short captions are cheap, so batches are larger. */
+const TEXT_BATCH = 32;
+/** Label embeddings kept for classify (each a few KB). */
+const LABEL_CACHE_SIZE = 20_000;
 
 function readProjectionDim(config: unknown): number {
   const dim = (config as { projection_dim?: unknown } | undefined)?.projection_dim;
@@ -55,23 +73,26 @@ function readProjectionDim(config: unknown): number {
 }
 
 function readLogitScale(config: unknown): number {
-  // HF stores the initial value of the *log* of the scale; CLIP's trained value is ln(100).
+  // HF stores the log of the initial scale; CLIP's trained value is ln(100), clamped at 100.
   const init = (config as { logit_scale_init_value?: unknown } | undefined)?.logit_scale_init_value;
-  return typeof init === 'number' ? Math.exp(init) : 100;
+  return typeof init === 'number' && Number.isFinite(init) ? Math.min(100, Math.exp(init)) : 100;
 }
 
 export class ClipEngine {
+  private readonly labelCache = new LruCache<string, Promise<Float32Array>>(LABEL_CACHE_SIZE);
+
   private constructor(
-    readonly info: EngineInfo,
+    private readonly model: string,
+    private readonly dim: number,
+    private readonly logitScale: number,
     private readonly tokenizer: ClipTokenizer,
     private readonly preprocessor: PreprocessorConfig,
-    private readonly imageEncoder: Encoder,
-    private readonly textEncoder: Encoder,
+    private readonly sessions: ModelSessions,
   ) {}
 
-  static async load(options: EngineOptions): Promise<ClipEngine> {
-    const { model, signal } = options;
-    const dtype = options.dtype ?? 'q8';
+  static async load(options: EngineOptions, call: CallOptions = {}): Promise<ClipEngine> {
+    const { model } = options;
+    const { signal, onProgress } = call;
     const [config, preprocessorJson, tokenizerJson, tokenizerConfig] = await Promise.all([
       fetchModelJson(model, 'config.json', signal),
       fetchModelJson(model, 'preprocessor_config.json', signal),
@@ -80,41 +101,97 @@ export class ClipEngine {
     ]);
     const tokenizer = ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
     const preprocessor = parsePreprocessorConfig(preprocessorJson);
-    const suffix = dtypeSuffix[dtype];
-    const [visionBytes, textBytes, ort] = await Promise.all([
-      fetchModelBytes(model, `onnx/vision_model${suffix}.onnx`, signal),
-      fetchModelBytes(model, `onnx/text_model${suffix}.onnx`, signal),
-      loadOrt({ wasmBaseUrl: options.wasmBaseUrl, numThreads: options.numThreads }),
-    ]);
-    const imageEncoder = await Encoder.create(ort, visionBytes, 'pixel_values', 'image_embeds');
-    const textEncoder = await Encoder.create(ort, textBytes, 'input_ids', 'text_embeds');
-    const info: EngineInfo = {
-      model,
-      device: 'wasm',
-      dtype,
-      dim: readProjectionDim(config),
-      threads: options.numThreads,
-      logitScale: readLogitScale(config),
-    };
-    return new ClipEngine(info, tokenizer, preprocessor, imageEncoder, textEncoder);
+    const sessions = await ModelSessions.create({
+      files: {
+        read: (path, readSignal) =>
+          fetchModelBytes(model, path, readSignal ?? signal, (loaded, total) =>
+            onProgress?.({ phase: 'download', file: path, loaded, ...(total === undefined ? {} : { total }) }),
+          ),
+      },
+      modelId: model,
+      config,
+      device: options.device,
+      dtype: options.dtype,
+      wasmBaseUrl: options.wasmBaseUrl,
+      numThreads: options.numThreads,
+      ...(signal ? { signal } : {}),
+      onStatus: ({ phase, message }) => onProgress?.({ phase, message }),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    });
+    if (signal?.aborted) {
+      await sessions.dispose();
+      throw abortError(signal, 'loading the model');
+    }
+    return new ClipEngine(model, readProjectionDim(config), readLogitScale(config), tokenizer, preprocessor, sessions);
   }
 
-  async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+  get info(): EngineInfo {
+    const s = this.sessions.info;
+    return {
+      model: this.model,
+      device: s.device,
+      dtype: s.dtype,
+      dim: this.dim,
+      adapter: s.adapter,
+      threads: s.threads,
+      ...(s.fallbackReason === undefined ? {} : { fallbackReason: s.fallbackReason }),
+      logitScale: this.logitScale,
+    };
+  }
+
+  /** L2-normalized text embeddings, one per text, in order. */
+  async embedTexts(texts: readonly string[], { signal }: CallOptions = {}): Promise<Float32Array[]> {
+    if (!Array.isArray(texts)) throw new ClipError('BAD_INPUT', 'texts must be an array of strings');
+    const out: Float32Array[] = [];
+    for (let start = 0; start < texts.length; start += TEXT_BATCH) {
+      if (signal?.aborted) throw abortError(signal, 'embedding texts');
+      out.push(...(await this.embedTextBatch(texts.slice(start, start + TEXT_BATCH))));
+    }
+    if (signal?.aborted) throw abortError(signal, 'embedding texts');
+    return out;
+  }
+
+  private async embedTextBatch(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const { ids, lengths } = this.tokenizer.encodeBatchWithInfo(texts);
-    // Pad only to the longest text of the batch: under CLIP's causal mask, with pooling at the
-    // first <|endoftext|>, the padding never reaches the pooled token, and short captions run
-    // several times faster than at 77.
+    // Pad only to the batch's longest text: under CLIP's causal mask, with pooling at the first
+    // <|endoftext|>, padding never reaches the pooled token, and short captions run several
+    // times faster than at 77.
     const width = this.tokenizer.contextLength;
     const longest = Math.max(...lengths);
     const rows = texts.length;
-    const packed = longest === width ? ids : new BigInt64Array(rows * longest);
-    if (packed !== ids) for (let r = 0; r < rows; r++) packed.set(ids.subarray(r * width, r * width + longest), r * longest);
-    const block = await this.textEncoder.run(packed, [rows, longest]);
+    let packed = ids;
+    if (longest < width) {
+      packed = new BigInt64Array(rows * longest);
+      for (let r = 0; r < rows; r++) packed.set(ids.subarray(r * width, r * width + longest), r * longest);
+    }
+    const block = await this.sessions.runText(packed, [rows, longest]);
     return normalizeRows(block, rows);
   }
 
-  async embedPixels(images: readonly RgbaPixels[]): Promise<Float32Array[]> {
+  /**
+   * L2-normalized image embeddings, one per image, in order. A bad image fails alone: the call
+   * then rejects with ClipError('BAD_IMAGE') carrying `failures` and the other `embeddings`.
+   */
+  async embedImages(images: readonly WireImage[], { signal, onProgress }: CallOptions = {}): Promise<Float32Array[]> {
+    if (!Array.isArray(images)) throw new ClipError('BAD_INPUT', 'images must be an array');
+    const { embeddings, failures } = await runPipeline<RgbaPixels>(images.length, {
+      batchSize: IMAGE_BATCH,
+      prepare: (i) => decodeWireImage(images[i]!, signal),
+      run: (batch) => this.embedPixels(batch),
+      signal,
+      onBatch: (done, total) => onProgress?.({ phase: 'embed', loaded: done, total }),
+    });
+    if (failures.length > 0) {
+      const codes = new Set<ClipErrorCode>(failures.map((f) => f.code));
+      const code = codes.size === 1 ? failures[0]!.code : 'BAD_IMAGE';
+      const list = failures.map((f) => `#${f.index}: ${f.message}`).join('; ');
+      throw new ClipError(code, `${failures.length} of ${images.length} images failed (${list})`, { failures, embeddings });
+    }
+    return embeddings as Float32Array[];
+  }
+
+  private async embedPixels(images: readonly RgbaPixels[]): Promise<Float32Array[]> {
     const first = images[0];
     if (!first) return [];
     const { width: w, height: h } = preprocessedSize(this.preprocessor, first.width, first.height);
@@ -127,16 +204,65 @@ export class ClipEngine {
     const size = 3 * h * w;
     const batch = new Float32Array(images.length * size);
     images.forEach((pixels, i) => preprocessImageInto(pixels, this.preprocessor, batch, i * size));
-    const block = await this.imageEncoder.run(batch, [images.length, 3, h, w]);
+    const block = await this.sessions.runVision(batch, [images.length, 3, h, w]);
     return normalizeRows(block, images.length);
   }
 
-  async embedImages(blobs: readonly Blob[]): Promise<Float32Array[]> {
-    const pixels = await Promise.all(blobs.map((blob) => decodeImage(blob)));
-    return this.embedPixels(pixels);
+  /** Zero-shot classification: labels scored by softmax(logitScale × cosine), best first. */
+  async classify(
+    image: WireImage,
+    labels: readonly string[],
+    options: CallOptions & { templates?: readonly string[] | undefined } = {},
+  ): Promise<LabelScore[]> {
+    checkLabels(labels);
+    const templates = checkTemplates(options.templates ?? DEFAULT_TEMPLATES);
+    const [labelVectors, imageVectors] = await Promise.all([
+      this.labelEmbeddings(labels, templates, options.signal),
+      this.embedImages([image], { signal: options.signal }),
+    ]);
+    return rankLabels(imageVectors[0]!, labels, labelVectors, this.logitScale);
   }
 
-  async dispose(): Promise<void> {
-    await Promise.all([this.imageEncoder.release(), this.textEncoder.release()]);
+  /**
+   * Each label's ensembled embedding. The cache holds promises, so concurrent classify calls
+   * with the same labels share one encoding instead of each starting their own.
+   */
+  private labelEmbeddings(
+    labels: readonly string[],
+    templates: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<Float32Array[]> {
+    const keyOf = (label: string): string => `${templates.join('\u0000')}\u0001${label}`;
+    const pending = new Map<string, Promise<Float32Array>>();
+    for (const label of labels) {
+      const cached = this.labelCache.get(keyOf(label));
+      if (cached) pending.set(label, cached);
+    }
+    const missing = [...new Set(labels.filter((label) => !pending.has(label)))];
+    if (missing.length > 0) {
+      const prompts = missing.flatMap((label) => fillTemplates(label, templates));
+      const encoded = this.embedTexts(prompts, { signal });
+      missing.forEach((label, i) => {
+        const vector = encoded.then((vectors) => ensemble(vectors.slice(i * templates.length, (i + 1) * templates.length)));
+        // A failed (or aborted) encoding must not stay cached for the next caller.
+        vector.catch(() => this.labelCache.delete(keyOf(label)));
+        this.labelCache.set(keyOf(label), vector);
+        pending.set(label, vector);
+      });
+    }
+    return Promise.all(labels.map((label) => pending.get(label)!));
+  }
+
+  /** How many label embeddings are cached (for tests of the cache). */
+  get cachedLabels(): number {
+    return this.labelCache.size;
+  }
+
+  loseDeviceForTest(): Promise<void> {
+    return this.sessions.loseDeviceForTest();
+  }
+
+  dispose(): Promise<void> {
+    return this.sessions.dispose();
   }
 }

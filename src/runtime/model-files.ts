@@ -34,10 +34,42 @@ function notFoundAsHtml(response: Response, path: string): ClipError {
 const isHtml = (response: Response): boolean =>
   (response.headers.get('Content-Type') ?? '').toLowerCase().startsWith('text/html');
 
-export async function fetchModelBytes(baseUrl: string, path: string, signal?: AbortSignal): Promise<Uint8Array> {
+export type ByteProgress = (loaded: number, total: number | undefined) => void;
+
+/** Reads a file whole, reporting bytes as they stream in (total from Content-Length). */
+export async function fetchModelBytes(
+  baseUrl: string,
+  path: string,
+  signal?: AbortSignal,
+  onProgress?: ByteProgress,
+): Promise<Uint8Array> {
   const response = await get(baseUrl, path, signal);
   if (isHtml(response)) throw notFoundAsHtml(response, path);
-  return new Uint8Array(await response.arrayBuffer());
+  const length = Number(response.headers.get('Content-Length'));
+  const total = Number.isFinite(length) && length > 0 ? length : undefined;
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onProgress?.(loaded, total);
+    }
+  } catch (cause) {
+    if (signal?.aborted) throw new ClipError('ABORTED', `download of ${path} was aborted`, { cause });
+    throw new ClipError('DOWNLOAD_FAILED', `the download of ${path} broke off after ${loaded} bytes`, { cause });
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 export async function fetchModelJson(baseUrl: string, path: string, signal?: AbortSignal): Promise<unknown> {

@@ -1,0 +1,87 @@
+// Builds both towers of a model on one backend: picks the first dtype whose files exist, reads
+// them, and creates the two encoders (model-sessions.ts decides which backend and dtype list).
+import { modelFile, type Device, type Dtype } from '../core/dtype-choice';
+import { ClipError, isClipError } from '../core/errors';
+import type { GpuDevice } from './device';
+import { Encoder } from './encoder';
+import type { Ort } from './ort-loader';
+
+export interface ModelFileReader {
+  /** Bytes of a model file, e.g. 'onnx/vision_model_q4.onnx'; rejects ClipError('MODEL_NOT_FOUND') when absent. */
+  read(path: string, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
+export interface TowerFiles {
+  dtype: Dtype;
+  vision: Uint8Array;
+  text: Uint8Array;
+}
+
+/** Both towers on one backend, at one dtype. */
+export interface Backend {
+  device: Device;
+  dtype: Dtype;
+  vision: Encoder;
+  text: Encoder;
+  /** The WebGPU device both run on (device 'webgpu' only). */
+  gpu?: GpuDevice;
+}
+
+/**
+ * The files of the first dtype in `candidates` that has both towers. A single candidate is
+ * an explicit request: its missing file is the caller's MODEL_NOT_FOUND, not a substitute.
+ */
+export async function readFirstAvailable(
+  files: ModelFileReader,
+  candidates: readonly Dtype[],
+  signal: AbortSignal | undefined,
+): Promise<TowerFiles> {
+  const missing: string[] = [];
+  for (const dtype of candidates) {
+    try {
+      const [vision, text] = await Promise.all([
+        files.read(modelFile('vision', dtype), signal),
+        files.read(modelFile('text', dtype), signal),
+      ]);
+      return { dtype, vision, text };
+    } catch (error) {
+      if (!isClipError(error, 'MODEL_NOT_FOUND') || candidates.length === 1) throw error;
+      missing.push(dtype);
+    }
+  }
+  throw new ClipError(
+    'MODEL_NOT_FOUND',
+    `the model has no complete pair of vision/text files for any of the dtypes tried (${missing.join(', ')})`,
+  );
+}
+
+export interface BuildOptions {
+  ort: Ort;
+  device: Device;
+  gpu?: GpuDevice;
+  files: TowerFiles;
+  eos: bigint;
+}
+
+export async function buildBackend({ ort, device, gpu, files, eos }: BuildOptions): Promise<Backend> {
+  const common = { ort, device, ...(gpu ? { gpu } : {}) };
+  const vision = await Encoder.create({ ...common, tower: 'vision', model: files.vision, eos });
+  let text: Encoder;
+  try {
+    text = await Encoder.create({ ...common, tower: 'text', model: files.text, eos });
+  } catch (error) {
+    await vision.release().catch(() => undefined);
+    throw error;
+  }
+  return { device, dtype: files.dtype, vision, text, ...(gpu ? { gpu } : {}) };
+}
+
+export async function releaseBackend(backend: Backend): Promise<void> {
+  await Promise.allSettled([backend.vision.release(), backend.text.release()]);
+}
+
+/** ORT's errors are plain Errors with long messages; keep the reason readable in fallbackReason. */
+export function describeError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

@@ -1,0 +1,35 @@
+// The page the browser tests drive: webclip's public API (and its test-only access) on
+// `window.webclip`, loaded exactly as an app would load it, plus the committed test images in
+// every form an app might hold them.
+import { createClip, testAccess, type Clip, type ClipTestAccess } from '../../src/client';
+import { ClipError, isClipError } from '../../src/index';
+
+export type FixtureKind = 'url' | 'blob' | 'bitmap' | 'imagedata';
+
+async function fixtureImage(kind: FixtureKind, file: string): Promise<string | Blob | ImageBitmap | ImageData> {
+  const url = `/tests/fixtures/tiny-clip-inputs/${file}`;
+  if (kind === 'url') return url;
+  const blob = await (await fetch(url)).blob();
+  if (kind === 'blob') return blob;
+  const bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  if (kind === 'bitmap') return bitmap;
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2D context');
+  context.drawImage(bitmap, 0, 0);
+  return context.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+const access = (clip: Clip): ClipTestAccess => (clip as Clip & { [testAccess]: ClipTestAccess })[testAccess];
+
+const webclip = { createClip, access, fixtureImage, ClipError, isClipError };
+
+declare global {
+  interface Window {
+    webclip: typeof webclip;
+    clip?: Clip;
+  }
+}
+
+window.webclip = webclip;
+document.body.dataset.ready = 'true';

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { isJpeg, jpegHasIccProfile } from '../../src/core/jpeg-header';
+
+const segment = (marker: number, payload: number[]) => [0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload];
+const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+const jpeg = (...segments: number[][]) => new Uint8Array([0xff, 0xd8, ...segments.flat(), 0xff, 0xda, 0, 2, 1, 2, 3]);
+
+describe('JPEG header', () => {
+  it('recognises JPEG by its SOI marker', () => {
+    expect(isJpeg(jpeg())).toBe(true);
+    expect(isJpeg(new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).toBe(false);
+    expect(isJpeg(new Uint8Array([0xff, 0xd8]))).toBe(false);
+  });
+
+  it('finds an APP2 ICC_PROFILE segment among others, and none when absent', () => {
+    const jfif = segment(0xe0, ascii('JFIF\0\x01\x01'));
+    const exif = segment(0xe1, ascii('Exif\0\0MM'));
+    const icc = segment(0xe2, [...ascii('ICC_PROFILE\0'), 1, 1, 9, 9]);
+    const otherApp2 = segment(0xe2, ascii('FPXR\0stuff'));
+    expect(jpegHasIccProfile(jpeg(jfif, exif))).toBe(false);
+    expect(jpegHasIccProfile(jpeg(jfif, otherApp2))).toBe(false);
+    expect(jpegHasIccProfile(jpeg(jfif, exif, icc))).toBe(true);
+  });
+
+  it('treats a truncated or garbled header as "maybe": the careful path', () => {
+    const full = jpeg(segment(0xe0, ascii('JFIF\0')));
+    expect(jpegHasIccProfile(full.subarray(0, 8))).toBe(true);
+    expect(jpegHasIccProfile(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 1]))).toBe(true);
+    // lost sync after a valid first segment
+    expect(jpegHasIccProfile(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0x12, 0x34, 0, 0]))).toBe(true);
+  });
+
+  it('is false for data that is not JPEG at all', () => {
+    expect(jpegHasIccProfile(new Uint8Array([1, 2, 3, 4]))).toBe(false);
+  });
+});
