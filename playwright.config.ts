@@ -54,6 +54,7 @@ export default defineConfig({
   ],
   webServer: {
     command: `node_modules/.bin/vite --port ${port} --strictPort`,
+    env: { WEBCLIP_TEST: '1' },
     url: `http://localhost:${port}/`,
     reuseExistingServer: false,
     timeout: 120_000,

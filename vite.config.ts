@@ -19,8 +19,15 @@ export default defineConfig({
   // onnxruntime-web's "extern wasm" builds load their Emscripten glue and .wasm from
   // env.wasm.wasmPaths (our own /ort/ folder) instead of inlining a copy into our bundle.
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
-  server: { headers: isolationHeaders, port: 5173 },
+  // Pre-bundling our small dependencies up front keeps Vite from discovering them on a page's
+  // first load and reloading the page mid-test.
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', 'idb-keyval'] },
+  server: {
+    headers: isolationHeaders,
+    port: 5173,
+    // The browser tests' server (WEBCLIP_TEST=1) never reloads a page under a running test.
+    ...(process.env.WEBCLIP_TEST ? { hmr: false, watch: null } : {}),
+  },
   preview: { headers: isolationHeaders, port: 4173 },
   worker: { format: 'es' },
   build: { target: 'es2022' },

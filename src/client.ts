@@ -83,10 +83,20 @@ export async function createClip(options: ClipOptions): Promise<Clip> {
   if (options.signal?.aborted) throw new ClipError('ABORTED', 'createClip was aborted before it started');
   const worker = new Worker(new URL('../workers/clip.worker.ts', import.meta.url), { type: 'module', name: 'webclip' });
   const remote = Comlink.wrap<WorkerApi>(worker);
+  // A worker that fails to start or dies leaves comlink's calls pending forever: race every
+  // call against its death so the caller gets WORKER_CRASHED instead of a hang. (Restarting
+  // the worker and retrying is the sturdiness issue's part.)
+  let markCrashed: (error: ClipError) => void = () => undefined;
+  const crashed = new Promise<never>((_, reject) => (markCrashed = reject));
+  crashed.catch(() => undefined);
+  worker.addEventListener('error', (event) => {
+    markCrashed(new ClipError('WORKER_CRASHED', `the webclip worker failed: ${event.message || 'unknown error'}`));
+  });
+  const guarded = <T>(call: Promise<T>): Promise<T> => Promise.race([call, crashed]);
   const onProgress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
   let info: ClipInfo;
   try {
-    info = await remote.load(
+    info = await guarded(remote.load(
       {
         model: new URL(options.model, location.href).href,
         device: options.device ?? 'auto',
@@ -97,7 +107,7 @@ export async function createClip(options: ClipOptions): Promise<Clip> {
       },
       options.signal,
       onProgress,
-    );
+    ));
   } catch (error) {
     worker.terminate();
     throw error;
@@ -105,7 +115,7 @@ export async function createClip(options: ClipOptions): Promise<Clip> {
   let disposed = false;
   const live = <T>(call: () => Promise<Answer<T>>): Promise<T> => {
     if (disposed) return Promise.reject(new ClipError('BAD_INPUT', 'this Clip was disposed'));
-    return call().then(({ value, info: latest }) => {
+    return guarded(call()).then(({ value, info: latest }) => {
       info = latest;
       return value;
     });
@@ -138,7 +148,9 @@ export async function createClip(options: ClipOptions): Promise<Clip> {
       if (disposed) return;
       disposed = true;
       try {
-        await remote.dispose();
+        await guarded(remote.dispose());
+      } catch {
+        // A dead worker has nothing left to free; terminating it is all there is to do.
       } finally {
         remote[Comlink.releaseProxy]();
         worker.terminate();

@@ -84,10 +84,7 @@ interface Inputs {
   pixelValues: Float32Array;
 }
 
-/**
- * The photos, and the tensors made from them. Raw ORT runs on the photos' own tensors, not on
- * noise: fp32 inference time here depends on the input (see the report's noise row).
- */
+/** The photos, and the tensors made from them: raw ORT runs on the photos' own tensors. */
 async function makeInputs(maxBatch: number, largeCount: number, preprocessorJson: unknown): Promise<Inputs> {
   const config = parsePreprocessorConfig(preprocessorJson);
   const small: Blob[] = [];

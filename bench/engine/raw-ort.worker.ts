@@ -46,8 +46,8 @@ function configure(options: Pick<LoadOptions, 'ortUrl' | 'threads'>): number {
 const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
 
 function makeInputs(captions: string[], maxBatch: number, tokenizer: ClipTokenizer): void {
-  // Seeded uniform noise in CLIP's normalized range, for comparison with the photos: at fp32
-  // this model runs several times slower on it, so the baseline runs on the photos.
+  // Seeded uniform noise in CLIP's normalized range, only to check that the model's speed does
+  // not depend on its input (the baseline itself runs on the photos' tensors).
   noise = new Float32Array(maxBatch * 3 * SIDE * SIDE);
   let s = 12345;
   for (let i = 0; i < noise.length; i++) {
