@@ -72,10 +72,15 @@ function readProjectionDim(config: unknown): number {
   return dim;
 }
 
+/**
+ * CLIP's temperature. Hugging Face's config.json only records `logit_scale_init_value`
+ * (ln(1/0.07): where training *started*); the trained value lives in the weights, which the
+ * ONNX towers do not carry. Every OpenAI CLIP ends training at the clamp, ln(100), so 100 is
+ * the right scale unless the config states a trained `logit_scale` (a log, as in the weights).
+ */
 function readLogitScale(config: unknown): number {
-  // HF stores the log of the initial scale; CLIP's trained value is ln(100), clamped at 100.
-  const init = (config as { logit_scale_init_value?: unknown } | undefined)?.logit_scale_init_value;
-  return typeof init === 'number' && Number.isFinite(init) ? Math.min(100, Math.exp(init)) : 100;
+  const trained = (config as { logit_scale?: unknown } | undefined)?.logit_scale;
+  return typeof trained === 'number' && Number.isFinite(trained) ? Math.min(100, Math.exp(trained)) : 100;
 }
 
 export class ClipEngine {

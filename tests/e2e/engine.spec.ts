@@ -41,7 +41,8 @@ test.describe('engine', () => {
     const info = await createClip(page, { device });
     expect(info.dim).toBe(32);
     expect(info.model).toMatch(/\/models\/test\/$/);
-    expect(info.logitScale).toBeCloseTo(Math.exp(2.6592), 3);
+    // config.json has only logit_scale_init_value (where training started): CLIP's trained 100.
+    expect(info.logitScale).toBe(100);
     if (device === 'webgpu') {
       expect(info).toMatchObject({ device: 'webgpu', dtype: 'q4' });
       expect(info.adapter).not.toBeNull();
@@ -118,7 +119,7 @@ test.describe('engine', () => {
     await createClip(page, { device, dtype: 'fp32' });
     // Template "{}" makes each prompt the label itself, so the references apply directly.
     const labels = reference.texts.slice(0, 4).map((t) => t.text);
-    const scale = Math.exp(2.6592);
+    const scale = 100;
     for (const [i, image] of images.entries()) {
       const logits = reference.texts.slice(0, 4).map((t) => scale * cosine(image.image_embeds.fp32, t.text_embeds.fp32));
       const max = Math.max(...logits);
@@ -241,6 +242,36 @@ test.describe('engine', () => {
       expect(cosine(r.vector, ref), `${r.kind} ${r.index}`).toBeGreaterThanOrEqual(0.9999);
     }
   });
+});
+
+test('a JPEG without an ICC profile, decoded on the fast path, embeds exactly like its careful decode', async ({ page }, testInfo) => {
+  test.skip(deviceOf(testInfo) !== 'wasm', 'decoding does not depend on the backend');
+  await open(page);
+  await createClip(page, { device: 'wasm', dtype: 'fp32' });
+  const result = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(640, 480);
+    const context = canvas.getContext('2d')!;
+    const gradient = context.createLinearGradient(0, 0, 640, 480);
+    gradient.addColorStop(0, '#2a6');
+    gradient.addColorStop(1, '#e52');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, 640, 480);
+    for (let i = 0; i < 200; i++) {
+      context.fillStyle = `hsl(${(i * 47) % 360} 70% 50%)`;
+      context.fillRect((i * 7919) % 620, (i * 104729) % 460, 20, 20);
+    }
+    const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    const header = new Uint8Array(await jpeg.slice(0, 4).arrayBuffer());
+    // The careful decode webclip uses for files that might carry alpha or a colour profile.
+    const bitmap = await createImageBitmap(jpeg, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    const copy = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    copy.drawImage(bitmap, 0, 0);
+    const pixels = copy.getImageData(0, 0, bitmap.width, bitmap.height);
+    const [fast, careful] = await window.clip!.embedImages([jpeg, pixels]);
+    return { isJpeg: header[0] === 0xff && header[1] === 0xd8, fast: Array.from(fast!), careful: Array.from(careful!) };
+  });
+  expect(result.isJpeg).toBe(true);
+  expect(result.fast).toEqual(result.careful);
 });
 
 test.describe('WebGPU faults', () => {
