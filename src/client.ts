@@ -81,6 +81,9 @@ export async function createClip(options: ClipOptions): Promise<Clip> {
     throw new ClipError('BAD_INPUT', 'createClip needs options.model: the base URL of a model folder');
   }
   if (options.signal?.aborted) throw new ClipError('ABORTED', 'createClip was aborted before it started');
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new ClipError('BAD_INPUT', `threads must be a positive integer, got ${String(options.threads)}`);
+  }
   const worker = new Worker(new URL('../workers/clip.worker.ts', import.meta.url), { type: 'module', name: 'webclip' });
   const remote = Comlink.wrap<WorkerApi>(worker);
   // A worker that fails to start or dies leaves comlink's calls pending forever: race every
