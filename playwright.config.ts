@@ -1,7 +1,8 @@
 // Browser tests: real Chromium (found by scripts/find-chromium.mjs, never downloaded), against
 // the Vite dev server, which sends COOP/COEP so pages are crossOriginIsolated. The engine suite
 // runs in three browser configurations: WebGPU (SwiftShader), WASM forced, and `auto` in a
-// browser without a WebGPU adapter (the fallback path).
+// browser without a WebGPU adapter (the fallback path). Tests tagged @webgpu need an adapter;
+// @decode tests do not depend on the backend and run once.
 import { defineConfig } from '@playwright/test';
 
 // $WEBCLIP_TEST_PORT lets two runs (or a dev server) coexist on one machine.
@@ -37,18 +38,21 @@ export default defineConfig({
     {
       name: 'wasm',
       metadata: { device: 'wasm' } satisfies ProjectMetadata,
+      grepInvert: /@webgpu/,
       use: { launchOptions: { executablePath, args: baseArgs } },
     },
     {
       name: 'webgpu',
       metadata: { device: 'webgpu' } satisfies ProjectMetadata,
       testMatch: /engine\.spec\.ts$/,
+      grepInvert: /@decode/,
       use: { launchOptions: { executablePath, args: [...baseArgs, ...webgpuArgs] } },
     },
     {
       name: 'auto-no-adapter',
       metadata: { device: 'auto' } satisfies ProjectMetadata,
       testMatch: /engine\.spec\.ts$/,
+      grepInvert: /@webgpu|@decode/,
       use: { launchOptions: { executablePath, args: baseArgs } },
     },
   ],

@@ -244,8 +244,8 @@ test.describe('engine', () => {
   });
 });
 
-test('a JPEG without an ICC profile, decoded on the fast path, embeds exactly like its careful decode', async ({ page }, testInfo) => {
-  test.skip(deviceOf(testInfo) !== 'wasm', 'decoding does not depend on the backend');
+// Decoding does not depend on the backend: this runs in the wasm project only (@decode).
+test('a JPEG without an ICC profile, decoded on the fast path, embeds exactly like its careful decode @decode', async ({ page }) => {
   await open(page);
   await createClip(page, { device: 'wasm', dtype: 'fp32' });
   const result = await page.evaluate(async () => {
@@ -274,11 +274,9 @@ test('a JPEG without an ICC profile, decoded on the fast path, embeds exactly li
   expect(result.fast).toEqual(result.careful);
 });
 
-test.describe('WebGPU faults', () => {
-  test.beforeEach(async ({ page }, testInfo) => {
-    test.skip(deviceOf(testInfo) !== 'webgpu', 'needs a WebGPU adapter');
-    await open(page);
-  });
+// Needs a WebGPU adapter: runs in the webgpu project only (@webgpu).
+test.describe('WebGPU faults @webgpu', () => {
+  test.beforeEach(async ({ page }) => open(page));
 
   test('q4 on WebGPU agrees with q4 on WASM', async ({ page }) => {
     const vectors = await page.evaluate(async (files) => {
