@@ -5,7 +5,7 @@
 // Run: npx tsx bench/engine.ts [--quick] [--dtype q8|fp32]
 //   --quick: batch 8, one round, 2-thread engines only: a smoke run. --dtype: that phase only.
 // Writes bench/out/engine.md.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,7 +42,7 @@ const PHASES: Phase[] = (
         { dtype: 'fp32', engines: ['webclip', 'ort-2t', 'tjs-2t'], rounds: { 8: 1 } },
       ]
     : [
-        { dtype: 'q8', engines: ALL_ENGINES, rounds: { 1: 3, 8: 5, 32: 2 } },
+        { dtype: 'q8', engines: ALL_ENGINES, rounds: { 1: 3, 8: 6, 32: 2 } },
         { dtype: 'fp32', engines: ['webclip', 'ort-2t', 'tjs-2t'], rounds: { 8: 2 } },
       ]) as Phase[]
 ).filter((p: Phase) => (ONLY_DTYPE ? p.dtype === ONLY_DTYPE : !QUICK || p.dtype === 'q8'));
@@ -61,8 +61,51 @@ const BREAKDOWN_BATCH = 8;
 const BREAKDOWN_ROUNDS = 2;
 const LARGE_COUNT = QUICK ? 2 : 4;
 
-/** `${timed}|${workload}|${part}` → ms per call, one per round. */
+/**
+ * `${timed}|${workload}|${part}` → ms per call, one per round; `${timed}|${workload}|others` →
+ * the share of both CPUs that processes other than this run's used during that call.
+ */
 type Samples = Map<string, number[]>;
+
+/** CPU jiffies of the whole machine (busy, all) and of this process and its descendants. */
+function cpuNow(): { busy: number; all: number; ours: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const all = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  const busy = all - fields[3]! - fields[4]!;
+  const parent = new Map<number, number>();
+  const used = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(rest[1]));
+      used.set(Number(name), Number(rest[11]) + Number(rest[12]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let ours = 0;
+  for (const [pid, jiffies] of used) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === process.pid) {
+        ours += jiffies;
+        break;
+      }
+    }
+  }
+  return { busy, all, ours };
+}
+
+/** Runs `call` and says what share of the machine's CPUs others used meanwhile (0 to 1). */
+async function withOthersShare<R>(call: () => Promise<R>): Promise<[R, number]> {
+  const before = cpuNow();
+  const result = await call();
+  const after = cpuNow();
+  const all = after.all - before.all;
+  const others = all > 0 ? Math.max(0, (after.busy - before.busy - (after.ours - before.ours)) / all) : NaN;
+  return [result, others];
+}
 
 const median = (xs: number[]): number => {
   if (xs.length === 0) return NaN;
@@ -87,7 +130,7 @@ function plan(phase: Phase, batch: number, round: number): [Timed, Workload][][]
       ['ort-2t', 'image'],
       ['webclip', 'pixels'],
       ['ort-default', 'image'],
-      ...(batch === 8 ? ([['tjs-2t', 'pixels'], ['ort-2t', 'noise']] as [Timed, Workload][]) : []),
+      ...(batch === 8 ? ([['tjs-2t', 'pixels']] as [Timed, Workload][]) : []),
     ]),
     photos('small'),
     batch <= LARGE_ALL_ROUNDS_UP_TO || round === 0 ? photos('large') : [],
@@ -167,8 +210,8 @@ async function runPhase(browser: Browser, base: string, phase: Phase, offsite: s
       for (let round = 0; round < rounds; round++) {
         for (const group of plan(phase, batch, round)) {
           for (const [timed, workload] of rotate(group, round)) {
-            const timing = await time(timed, workload, batch, round);
-            for (const [part, ms] of Object.entries(timing)) {
+            const [timing, others] = await withOthersShare(() => time(timed, workload, batch, round));
+            for (const [part, ms] of Object.entries({ ...timing, others })) {
               const key = `${timed}|${workload}|${part}`;
               s.set(key, [...(s.get(key) ?? []), ms]);
             }
@@ -215,10 +258,19 @@ async function runColdStarts(browser: Browser, base: string, offsite: string[]):
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const perSecond = (batch: number, ms: number) => (batch * 1000) / ms;
 
-function pairedRatio(a: number[] | undefined, b: number[] | undefined, f: (x: number, y: number) => number): number {
-  if (!a || !b) return NaN;
-  return median(a.slice(0, Math.min(a.length, b.length)).map((x, i) => f(x, b[i]!)));
+function pairedRatios(a: number[] | undefined, b: number[] | undefined, f: (x: number, y: number) => number): number[] {
+  if (!a || !b) return [];
+  return a.slice(0, Math.min(a.length, b.length)).map((x, i) => f(x, b[i]!));
 }
+
+/** Median of per-round ratios, with their range when there are several. */
+function ratioCell(ratios: number[], show: (x: number) => string): string {
+  if (ratios.length === 0) return '—';
+  const range = ratios.length > 1 ? ` (${show(Math.min(...ratios))}…${show(Math.max(...ratios))})` : '';
+  return `${show(median(ratios))}${range}`;
+}
+const percent = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(0)} %`;
+const times = (x: number) => `${x.toFixed(2)}×`;
 
 const WORKLOADS: { workload: Workload; label: string; ort: Workload }[] = [
   { workload: 'small', label: 'photo 600×400 JPEG', ort: 'image' },
@@ -229,8 +281,8 @@ const WORKLOADS: { workload: Workload; label: string; ort: Workload }[] = [
 
 function throughputTable(result: DtypeResult): string[] {
   const lines = [
-    `| workload | batch | rounds | webclip /s | raw ORT 2 thr /s | raw ORT default /s | transformers.js 2 thr /s | transformers.js default /s | webclip over raw ORT | webclip vs transformers.js 2 thr | webclip vs transformers.js default |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| workload | batch | rounds | webclip /s | raw ORT 2 thr /s | raw ORT default /s | transformers.js 2 thr /s | transformers.js default /s | webclip over raw ORT 2 thr | webclip vs transformers.js 2 thr | webclip vs transformers.js default | others' CPU |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   ];
   for (const { workload, label, ort } of WORKLOADS) {
     for (const batch of result.samples.keys()) {
@@ -241,38 +293,29 @@ function throughputTable(result: DtypeResult): string[] {
         return xs ? fmt(perSecond(batch, median(xs)), 2) : '—';
       };
       const ours = get('webclip', workload);
-      const overhead = pairedRatio(ours, get('ort-2t', ort), (a, b) => (a / b - 1) * 100);
-      const vs2 = pairedRatio(ours, get('tjs-2t', workload), (a, b) => b / a);
-      const vsDefault = pairedRatio(ours, get('tjs-default', workload), (a, b) => b / a);
+      const overhead = pairedRatios(ours, get('ort-2t', ort), (a, b) => (a / b - 1) * 100);
+      const vs2 = pairedRatios(ours, get('tjs-2t', workload), (a, b) => b / a);
+      const vsDefault = pairedRatios(ours, get('tjs-default', workload), (a, b) => b / a);
+      const others = s.get(`webclip|${workload}|others`);
       lines.push(
         `| ${label} | ${batch} | ${ours?.length ?? 0} | ${rate('webclip', workload)} | ${rate('ort-2t', ort)} | ${rate('ort-default', ort)} | ` +
           `${rate('tjs-2t', workload)} | ${rate('tjs-default', workload)} | ` +
-          `${Number.isFinite(overhead) ? `${overhead >= 0 ? '+' : ''}${fmt(overhead)} %` : '—'} | ${fmt(vs2, 2)}× | ${fmt(vsDefault, 2)}× |`,
+          `${ratioCell(overhead, percent)} | ${ratioCell(vs2, times)} | ${ratioCell(vsDefault, times)} | ` +
+          `${others ? `${(median(others) * 100).toFixed(0)} %` : '—'} |`,
       );
     }
   }
   return lines;
 }
 
-function noiseLine(result: DtypeResult): string[] {
-  const s = result.samples.get(8);
-  const photo = s?.get('ort-2t|image|total');
-  const noise = s?.get('ort-2t|noise|total');
-  if (!photo || !noise) return [];
-  const slower = pairedRatio(noise, photo, (a, b) => a / b);
-  return [
-    `Raw ORT's image input is the small photos as webclip preprocesses them. Check that speed does not depend on the`,
-    `input: the same session on uniform noise in [-2, 2] (batch 8) ran ${fmt(perSecond(8, median(noise)), 2)}/s vs ` +
-      `${fmt(perSecond(8, median(photo)), 2)}/s on the photos (noise ${fmt(slower, 2)}× the time, paired).`,
-    ``,
-  ];
-}
-
 /** Every sample, for whoever wants to check a median. */
 function rawSamples(result: DtypeResult): string[] {
   const lines = [`<details><summary>Raw samples (${result.dtype}), ms per call in round order</summary>`, ``, '```'];
   for (const [batch, s] of result.samples) {
-    for (const [key, xs] of s) lines.push(`batch ${batch} ${key}: ${xs.map((x) => x.toFixed(0)).join(' ')}`);
+    for (const [key, xs] of s) {
+      const show = key.endsWith('|others') ? (x: number) => `${(x * 100).toFixed(0)}%` : (x: number) => x.toFixed(0);
+      lines.push(`batch ${batch} ${key}: ${xs.map(show).join(' ')}`);
+    }
   }
   lines.push('```', ``, `</details>`, ``);
   return lines;
@@ -307,6 +350,10 @@ function breakdownTable(result: DtypeResult): string[] {
   }
   const alt = (part: string, kind: 'small' | 'large') => fmt(per(`probe-webclip|${kind}|${part}`));
   const altRounds = s.get('probe-webclip|small|decodeDefault')?.length ?? 0;
+  const pct = (part: string) => {
+    const r = pairedRatios(s.get(`probe-webclip|large|${part}`), s.get('probe-webclip|large|decode'), (a, b) => a / b);
+    return ratioCell(r, times);
+  };
   rows.push(
     ``,
     `Model: raw ORT 2 thr \`session.run\` for webclip; transformers.js's own ImageData 224×224 path for it (its ORT 1.31-dev`,
@@ -315,10 +362,12 @@ function breakdownTable(result: DtypeResult): string[] {
     `\`RawImage.fromBlob\` and \`AutoProcessor\`. "rest" is what the parts don't explain: message passing, batching, contention`,
     `between parts that overlap (negative where decode overlaps inference).`,
     ``,
-    `Decode alternatives (${altRounds} rounds, order rotating), ms per image (decode + RGBA readback): webclip's options (premultiplyAlpha/colorSpaceConversion 'none')`,
-    `${alt('decode', 'small')} / ${alt('decode', 'large')} (600×400 / 12 MP); createImageBitmap's defaults ${alt('decodeDefault', 'small')} / `,
-    `${alt('decodeDefault', 'large')}; scaled in createImageBitmap to a 224 shortest edge (resizeQuality 'high') ${alt('decodeReduced', 'small')} / `,
-    `${alt('decodeReduced', 'large')}.`,
+    `Decode alternatives (${altRounds} rounds, order rotating), ms per image (decode + RGBA readback), 600×400 / 12 MP, and`,
+    `for 12 MP the time relative to webclip's decode (paired): webclip's options (premultiplyAlpha and colorSpaceConversion`,
+    `'none') ${alt('decode', 'small')} / ${alt('decode', 'large')}; createImageBitmap's defaults ${alt('decodeDefault', 'small')} / `,
+    `${alt('decodeDefault', 'large')} (${pct('decodeDefault')}); colorSpaceConversion 'none' alone ${alt('decodeColorNone', 'small')} / `,
+    `${alt('decodeColorNone', 'large')} (${pct('decodeColorNone')}); scaled by createImageBitmap to a 224 shortest edge (resizeQuality 'high') `,
+    `${alt('decodeReduced', 'small')} / ${alt('decodeReduced', 'large')} (${pct('decodeReduced')}).`,
   );
   return rows;
 }
@@ -374,7 +423,9 @@ function report(
     `- Each engine in its own worker (own WASM instance and thread pool), one call at a time; within each round the ` +
       `engines of a workload alternate, their order rotating per round; one untimed warm-up per engine and batch shape. ` +
       `12 MP photos at batch 32: one round. ` +
-      `Medians; ratios are medians of per-round pairs. Throughput is items per second (batch / call time).`,
+      `Medians; ratios are medians of per-round pairs, (min…max) over the rounds. Throughput is items per second ` +
+      `(batch / call time). "others' CPU": the share of both cores used by other processes during webclip's calls ` +
+      `(median; from /proc/stat minus this run's process tree).`,
     `- Photos: tests/fixtures/images/coffee.png (CC0) scaled and cropped with seeded noise, JPEG quality 0.9 via ` +
       `OffscreenCanvas: ${fmt(first.smallJpegKB, 0)} KB per 600×400, ${fmt(first.largeJpegKB, 0)} KB per 12 MP ` +
       `(${LARGE_COUNT} distinct 12 MP files, cycled for batch 32). Captions: "a photo of a dog." and longer (7–12 tokens).`,
@@ -391,7 +442,6 @@ function report(
       ``,
       ...throughputTable(r),
       ``,
-      ...noiseLine(r),
     );
     const breakdown = breakdownTable(r);
     if (breakdown.length > 0) lines.push(`### Where the time goes (${r.dtype})`, ``, ...breakdown, ``);

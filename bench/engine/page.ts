@@ -224,7 +224,7 @@ async function time(timed: Timed, workload: Workload, batch: number, round = 0):
   if (timed === 'probe-tjs') return (s.tjs['tjs-2t'] ?? s.tjs['tjs-default'])!.api.breakdown(blobs);
   if (timed === 'ort-2t' || timed === 'ort-default') {
     // Timed inside its worker: session.run alone, no message round trip.
-    return { total: await s.ort[timed]!.api.time(workload === 'text' || workload === 'noise' ? workload : 'image', batch) };
+    return { total: await s.ort[timed]!.api.time(workload === 'text' ? 'text' : 'image', batch) };
   }
   let out: Float32Array[];
   const t = performance.now();

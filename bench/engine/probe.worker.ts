@@ -23,8 +23,8 @@ const api = {
   /**
    * ms for one batch: decoded as webclip's engine does (all of a batch at once, its own
    * decodeImage), then preprocessed with its preprocessImageInto. With `alternatives`, also
-   * decoded with createImageBitmap's default options and scaled to a 224 shortest edge, the
-   * three decodes in an order that rotates with `round` (the first read of a Blob can cost more).
+   * decoded with createImageBitmap's default options, with colorSpaceConversion 'none' alone,
+   * and scaled to a 224 shortest edge, the decodes in an order that rotates with `round`.
    */
   async webclip(
     blobs: Blob[],
@@ -56,6 +56,7 @@ const api = {
       ...(alternatives
         ? ([
             ['decodeDefault', () => decodeBatch(blobs)],
+            ['decodeColorNone', () => decodeBatch(blobs, { colorSpaceConversion: 'none' })],
             ['decodeReduced', () => decodeBatch(blobs, reduced)],
           ] as [string, () => Promise<number>][])
         : []),

@@ -7,9 +7,9 @@ export type BenchDtype = 'q8' | 'fp32';
  * What one timed call embeds: `pixels` ready 224×224 ImageData (no JPEG decode), `small` ~600×400
  * JPEG Blobs, `large` 4000×3000 (12 MP) JPEG Blobs, `text` short captions. Raw ORT has no
  * decode or preprocessing: for every image workload it runs `image`, the small photos' ready
- * pixel_values tensor, and `noise` is the same shape of uniform noise (for comparison only).
+ * pixel_values tensor (made by webclip's preprocessing).
  */
-export type Workload = 'pixels' | 'small' | 'large' | 'text' | 'image' | 'noise';
+export type Workload = 'pixels' | 'small' | 'large' | 'text' | 'image';
 
 /**
  * The engines timed side by side, each in its own worker (own WASM instance and thread pool):
@@ -56,7 +56,8 @@ export type Timed = EngineName | Probe;
 /**
  * One timed call's ms, by part: `total` for an engine; for a probe the batch's `decode` and
  * `preprocess`, and for webclip's also `decodeDefault` (createImageBitmap without webclip's
- * options) and `decodeReduced` (createImageBitmap scaled to a 224 shortest edge).
+ * options), `decodeColorNone` (with only colorSpaceConversion 'none') and `decodeReduced`
+ * (scaled by createImageBitmap to a 224 shortest edge).
  */
 export type Timing = Record<string, number>;
 

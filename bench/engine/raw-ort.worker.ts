@@ -14,7 +14,6 @@ const SIDE = 224;
 let vision: Session | undefined;
 let text: Session | undefined;
 let pixelValues: Float32Array = new Float32Array(0);
-let noise: Float32Array = new Float32Array(0);
 const textBatches = new Map<number, { ids: BigInt64Array; dims: number[] }>();
 
 interface LoadOptions {
@@ -45,15 +44,7 @@ function configure(options: Pick<LoadOptions, 'ortUrl' | 'threads'>): number {
 
 const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
 
-function makeInputs(captions: string[], maxBatch: number, tokenizer: ClipTokenizer): void {
-  // Seeded uniform noise in CLIP's normalized range, only to check that the model's speed does
-  // not depend on its input (the baseline itself runs on the photos' tensors).
-  noise = new Float32Array(maxBatch * 3 * SIDE * SIDE);
-  let s = 12345;
-  for (let i = 0; i < noise.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    noise[i] = (s / 2 ** 32) * 4 - 2;
-  }
+function makeTextInputs(captions: string[], maxBatch: number, tokenizer: ClipTokenizer): void {
   // Padded to the batch's longest caption, as webclip and transformers.js (padding: true) do.
   for (let batch = 1; batch <= maxBatch; batch++) {
     const texts = captions.slice(0, batch);
@@ -95,14 +86,14 @@ const api = {
     vision = await ort.InferenceSession.create(visionBytes, sessionOptions);
     text = await ort.InferenceSession.create(textBytes, sessionOptions);
     pixelValues = options.pixelValues;
-    makeInputs(options.captions, options.maxBatch, tokenizer);
+    makeTextInputs(options.captions, options.maxBatch, tokenizer);
     return { loadMs: performance.now() - t0, threads, detail: `onnxruntime-web ${ort.env.versions.web}` };
   },
 
   /** ms of one `session.run` (tensor creation and output included), timed in this worker. */
-  async time(workload: 'image' | 'noise' | 'text', batch: number): Promise<number> {
+  async time(workload: 'image' | 'text', batch: number): Promise<number> {
     const t = performance.now();
-    const result = workload === 'text' ? await runText(batch) : await runImage(batch, workload === 'noise' ? noise : pixelValues);
+    const result = workload === 'text' ? await runText(batch) : await runImage(batch);
     const out = result[workload === 'text' ? 'text_embeds' : 'image_embeds'];
     if (!out || (out.data as Float32Array).length === 0) throw new Error('no embeddings');
     const ms = performance.now() - t;
