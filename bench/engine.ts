@@ -2,10 +2,11 @@
 // from JPEG Blobs and captions to normalized embeddings, against raw onnxruntime-web on ready
 // tensors (webclip's overhead) and transformers.js (the peer), on the full-size ViT-B/32 export
 // with random weights. Interleaved rounds, medians, ratios paired per round.
-// Run: npx tsx bench/engine.ts [--quick] [--dtype q8|fp32]
+// Run: npx tsx bench/engine.ts [--quick] [--dtype q8|fp32] [--rounds N]
 //   --quick: batch 8, one round, 2-thread engines only: a smoke run. --dtype: that phase only.
+//   --rounds: N timed rounds at every batch size.
 // Writes bench/out/engine.md.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,9 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { createServer } from 'vite';
 import { staticFolders } from '../scripts/vite-static-folders.ts';
 import type { EngineBench } from './engine/page';
-import type { BenchDtype, ColdStart, EngineName, SetupResult, Timed, Timing, Workload } from './engine/protocol';
+import { withOthersShare } from './engine/cpu-share';
+import type { BenchDtype, ColdStart, EngineName, Timed, Timing, Workload } from './engine/protocol';
+import { renderReport, type PhaseResult, type RunSettings, type Samples } from './engine/report';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out', 'engine.md');
@@ -47,6 +50,12 @@ const PHASES: Phase[] = (
       ]) as Phase[]
 ).filter((p: Phase) => (ONLY_DTYPE ? p.dtype === ONLY_DTYPE : !QUICK || p.dtype === 'q8'));
 if (PHASES.length === 0) throw new Error(`--dtype must be q8 or fp32`);
+const roundsArg = process.argv.indexOf('--rounds');
+if (roundsArg > 0) {
+  const n = Number(process.argv[roundsArg + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error('--rounds takes a positive integer');
+  for (const phase of PHASES) for (const batch of Object.keys(phase.rounds)) phase.rounds[Number(batch)] = n;
+}
 const DTYPES = PHASES.map((p) => p.dtype);
 /**
  * Engines at their default thread count (1 on 2 cores) only up to this batch, and not on 12 MP
@@ -60,59 +69,6 @@ const COLD_ROUNDS: Record<BenchDtype, number> = QUICK ? { q8: 1, fp32: 1 } : { q
 const BREAKDOWN_BATCH = 8;
 const BREAKDOWN_ROUNDS = 2;
 const LARGE_COUNT = QUICK ? 2 : 4;
-
-/**
- * `${timed}|${workload}|${part}` → ms per call, one per round; `${timed}|${workload}|others` →
- * the share of both CPUs that processes other than this run's used during that call.
- */
-type Samples = Map<string, number[]>;
-
-/** CPU jiffies of the whole machine (busy, all) and of this process and its descendants. */
-function cpuNow(): { busy: number; all: number; ours: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const all = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-  const busy = all - fields[3]! - fields[4]!;
-  const parent = new Map<number, number>();
-  const used = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(rest[1]));
-      used.set(Number(name), Number(rest[11]) + Number(rest[12]));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  let ours = 0;
-  for (const [pid, jiffies] of used) {
-    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) {
-      if (p === process.pid) {
-        ours += jiffies;
-        break;
-      }
-    }
-  }
-  return { busy, all, ours };
-}
-
-/** Runs `call` and says what share of the machine's CPUs others used meanwhile (0 to 1). */
-async function withOthersShare<R>(call: () => Promise<R>): Promise<[R, number]> {
-  const before = cpuNow();
-  const result = await call();
-  const after = cpuNow();
-  const all = after.all - before.all;
-  const others = all > 0 ? Math.max(0, (after.busy - before.busy - (after.ours - before.ours)) / all) : NaN;
-  return [result, others];
-}
-
-const median = (xs: number[]): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** The calls timed in one round, grouped by workload so the engines of a group alternate. */
 function plan(phase: Phase, batch: number, round: number): [Timed, Workload][][] {
@@ -165,14 +121,7 @@ async function openPage(browser: Browser, url: string): Promise<{ page: Page; cl
   return { page, close: () => context.close(), offsite };
 }
 
-interface DtypeResult {
-  dtype: BenchDtype;
-  setup: SetupResult;
-  samples: Map<number, Samples>;
-  seconds: number;
-}
-
-async function runPhase(browser: Browser, base: string, phase: Phase, offsite: string[]): Promise<DtypeResult> {
+async function runPhase(browser: Browser, base: string, phase: Phase, offsite: string[]): Promise<PhaseResult> {
   const { dtype } = phase;
   const started = Date.now();
   const opened = await openPage(browser, `${base}bench/engine.html`);
@@ -253,220 +202,6 @@ async function runColdStarts(browser: Browser, base: string, offsite: string[]):
   return results;
 }
 
-// ----- report -------------------------------------------------------------------------------
-
-const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
-const perSecond = (batch: number, ms: number) => (batch * 1000) / ms;
-
-function pairedRatios(a: number[] | undefined, b: number[] | undefined, f: (x: number, y: number) => number): number[] {
-  if (!a || !b) return [];
-  return a.slice(0, Math.min(a.length, b.length)).map((x, i) => f(x, b[i]!));
-}
-
-/** Median of per-round ratios, with their range when there are several. */
-function ratioCell(ratios: number[], show: (x: number) => string): string {
-  if (ratios.length === 0) return '—';
-  const range = ratios.length > 1 ? ` (${show(Math.min(...ratios))}…${show(Math.max(...ratios))})` : '';
-  return `${show(median(ratios))}${range}`;
-}
-const percent = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(0)} %`;
-const times = (x: number) => `${x.toFixed(2)}×`;
-
-const WORKLOADS: { workload: Workload; label: string; ort: Workload }[] = [
-  { workload: 'small', label: 'photo 600×400 JPEG', ort: 'image' },
-  { workload: 'large', label: 'photo 4000×3000 JPEG (12 MP)', ort: 'image' },
-  { workload: 'pixels', label: 'ImageData 224×224 (no decode)', ort: 'image' },
-  { workload: 'text', label: 'short caption', ort: 'text' },
-];
-
-function throughputTable(result: DtypeResult): string[] {
-  const lines = [
-    `| workload | batch | rounds | webclip /s | raw ORT 2 thr /s | raw ORT default /s | transformers.js 2 thr /s | transformers.js default /s | webclip over raw ORT 2 thr | webclip vs transformers.js 2 thr | webclip vs transformers.js default | others' CPU |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
-  ];
-  for (const { workload, label, ort } of WORKLOADS) {
-    for (const batch of result.samples.keys()) {
-      const s = result.samples.get(batch)!;
-      const get = (e: EngineName, w: Workload) => s.get(`${e}|${w}|total`);
-      const rate = (e: EngineName, w: Workload) => {
-        const xs = get(e, w);
-        return xs ? fmt(perSecond(batch, median(xs)), 2) : '—';
-      };
-      const ours = get('webclip', workload);
-      const overhead = pairedRatios(ours, get('ort-2t', ort), (a, b) => (a / b - 1) * 100);
-      const vs2 = pairedRatios(ours, get('tjs-2t', workload), (a, b) => b / a);
-      const vsDefault = pairedRatios(ours, get('tjs-default', workload), (a, b) => b / a);
-      const others = s.get(`webclip|${workload}|others`);
-      lines.push(
-        `| ${label} | ${batch} | ${ours?.length ?? 0} | ${rate('webclip', workload)} | ${rate('ort-2t', ort)} | ${rate('ort-default', ort)} | ` +
-          `${rate('tjs-2t', workload)} | ${rate('tjs-default', workload)} | ` +
-          `${ratioCell(overhead, percent)} | ${ratioCell(vs2, times)} | ${ratioCell(vsDefault, times)} | ` +
-          `${others ? `${(median(others) * 100).toFixed(0)} %` : '—'} |`,
-      );
-    }
-  }
-  return lines;
-}
-
-/** Every sample, for whoever wants to check a median. */
-function rawSamples(result: DtypeResult): string[] {
-  const lines = [`<details><summary>Raw samples (${result.dtype}), ms per call in round order</summary>`, ``, '```'];
-  for (const [batch, s] of result.samples) {
-    for (const [key, xs] of s) {
-      const show = key.endsWith('|others') ? (x: number) => `${(x * 100).toFixed(0)}%` : (x: number) => x.toFixed(0);
-      lines.push(`batch ${batch} ${key}: ${xs.map(show).join(' ')}`);
-    }
-  }
-  lines.push('```', ``, `</details>`, ``);
-  return lines;
-}
-
-function breakdownTable(result: DtypeResult): string[] {
-  const batch = BREAKDOWN_BATCH;
-  const s = result.samples.get(batch);
-  if (!s?.has('probe-webclip|small|decode')) return [];
-  /** ms per image, median over rounds. */
-  const per = (key: string) => median(s.get(key) ?? []) / batch;
-  const rounds = s.get('probe-webclip|small|decode')!.length;
-  const model = per('ort-2t|image|total');
-  // transformers.js's own model time: its ImageData 224×224 path, whose preprocessing is near free.
-  const tjsModel = per('tjs-2t|pixels|total');
-  const rows: string[] = [
-    `| ms per image, batch ${batch} | decode | preprocess | model | sum | measured end to end | rest |`,
-    `|---|---:|---:|---:|---:|---:|---:|`,
-  ];
-  for (const kind of ['small', 'large'] as const) {
-    const label = kind === 'small' ? '600×400' : '4000×3000';
-    for (const [who, name, m] of [
-      ['webclip', 'webclip', model],
-      ['tjs', 'transformers.js 2 thr', tjsModel],
-    ] as const) {
-      const decode = per(`probe-${who}|${kind}|decode`);
-      const preprocess = per(`probe-${who}|${kind}|preprocess`);
-      const total = per(`${who === 'tjs' ? 'tjs-2t' : 'webclip'}|${kind}|total`);
-      const sum = decode + preprocess + m;
-      rows.push(`| ${name}, ${label} | ${fmt(decode)} | ${fmt(preprocess)} | ${fmt(m)} | ${fmt(sum)} | ${fmt(total)} | ${fmt(total - sum)} |`);
-    }
-  }
-  const alt = (part: string, kind: 'small' | 'large') => fmt(per(`probe-webclip|${kind}|${part}`));
-  const altRounds = s.get('probe-webclip|small|decodeDefault')?.length ?? 0;
-  const pct = (part: string) => {
-    const r = pairedRatios(s.get(`probe-webclip|large|${part}`), s.get('probe-webclip|large|decode'), (a, b) => a / b);
-    return ratioCell(r, times);
-  };
-  rows.push(
-    ``,
-    `Model: raw ORT 2 thr \`session.run\` for webclip; transformers.js's own ImageData 224×224 path for it (its ORT 1.31-dev`,
-    `asyncify build). Decode and preprocess: timed alone, each in a worker, inside the same ${rounds} rounds (medians), a batch`,
-    `decoded all at once as both engines do — webclip's own \`decodeImage\` and \`preprocessImageInto\`; transformers.js's`,
-    `\`RawImage.fromBlob\` and \`AutoProcessor\`. "rest" is what the parts don't explain: message passing, batching, contention`,
-    `between parts that overlap (negative where decode overlaps inference).`,
-    ``,
-    `Decode alternatives (${altRounds} rounds, order rotating), ms per image (decode + RGBA readback), 600×400 / 12 MP, and`,
-    `for 12 MP the time relative to webclip's decode (paired): webclip's options (premultiplyAlpha and colorSpaceConversion`,
-    `'none') ${alt('decode', 'small')} / ${alt('decode', 'large')}; createImageBitmap's defaults ${alt('decodeDefault', 'small')} / `,
-    `${alt('decodeDefault', 'large')} (${pct('decodeDefault')}); colorSpaceConversion 'none' alone ${alt('decodeColorNone', 'small')} / `,
-    `${alt('decodeColorNone', 'large')} (${pct('decodeColorNone')}); scaled by createImageBitmap to a 224 shortest edge (resizeQuality 'high') `,
-    `${alt('decodeReduced', 'small')} / ${alt('decodeReduced', 'large')} (${pct('decodeReduced')}).`,
-  );
-  return rows;
-}
-
-function coldTable(cold: ColdStart[]): string[] {
-  const lines = [
-    `| dtype | engine | image tower ready (s) | first image embedding (s) | both towers ready (s) | runs |`,
-    `|---|---|---:|---:|---:|---:|`,
-  ];
-  const names = { webclip: 'webclip (createClip: both towers)', ort: 'raw ORT 2 thr (session.create)', tjs: 'transformers.js default (1 thr)' };
-  for (const dtype of DTYPES) {
-    for (const engine of ['webclip', 'ort', 'tjs'] as const) {
-      const runs = cold.filter((c) => c.dtype === dtype && c.engine === engine);
-      const m = (pick: (c: ColdStart) => number) => fmt(median(runs.map(pick)) / 1000, 2);
-      lines.push(`| ${dtype} | ${names[engine]} | ${m((c) => c.imageReadyMs)} | ${m((c) => c.firstImageMs)} | ${m((c) => c.bothReadyMs)} | ${runs.length} |`);
-    }
-  }
-  return lines;
-}
-
-function report(
-  results: DtypeResult[],
-  cold: ColdStart[],
-  version: string,
-  offsite: string[],
-  totalSeconds: number,
-  load: string,
-): string {
-  const first = results[0]!.setup;
-  const coldLines = cold.length === 0 ? [`## Cold start`, ``, `(not run yet)`, ``] : undefined;
-  const loads = (r: DtypeResult) =>
-    r.setup.loads.map((l) => `${l.engine} ${fmt(l.loadMs / 1000, 1)} s (${l.threads} thr)`).join(', ');
-  const lines = [
-    `# Engine benchmark`,
-    ``,
-    `\`npx tsx bench/engine.ts${process.argv.slice(2).map((a) => ` ${a}`).join('')}\` — ${version} (headless, /usr/bin/chromium), WASM, ` +
-      `navigator.hardwareConcurrency ${first.hardwareConcurrency}, crossOriginIsolated ${first.crossOriginIsolated}; ` +
-      `full-size ViT-B/32 with random weights (bench/models/clip-vit-b-32-random); total run ${fmt(totalSeconds / 60, 1)} min.`,
-    ``,
-    `Machine load (1-min load average, 2 cores, shared with other work) ${load}: absolute rates move with it; compare the`,
-    `ratios, which pair engines run back to back in the same round.`,
-    ``,
-    `- webclip: \`createClip({model, device: 'wasm', dtype})\` from the page, timed around \`embedImages\`/\`embedTexts\` ` +
-      `(worker round trip included). info: \`${JSON.stringify(first.webclipInfo)}\`.`,
-    `- raw ORT: onnxruntime-web (the package webclip uses, same session options) in its own worker, \`session.run\` on ` +
-      `ready tensors, timed inside the worker; every image workload compares against the same pixel_values run.`,
-    `- transformers.js: ${first.loads.find((l) => l.engine.startsWith('tjs'))?.detail ?? '?'} (its asyncify build, served locally), ` +
-      `\`CLIPVisionModelWithProjection\` + \`AutoProcessor\` from \`RawImage.fromBlob\`, \`CLIPTextModelWithProjection\` + ` +
-      `\`AutoTokenizer\` (padding: true), \`device: 'wasm'\`, \`.normalize()\`; timed around the call to its worker.`,
-    `- "2 thr": \`numThreads = 2\` (webclip's own choice here); "default": left unset, which ORT makes ` +
-      `min(4, ceil(cores / 2)) = 1 thread on this machine. Default-thread engines were timed up to batch ${DEFAULTS_UP_TO} only, ` +
-      `and not on 12 MP photos. fp32: batch ${Object.keys(PHASES.find((p) => p.dtype === 'fp32')?.rounds ?? {}).join(', ') || '—'}, 2-thread engines only.`,
-    `- Each engine in its own worker (own WASM instance and thread pool), one call at a time; within each round the ` +
-      `engines of a workload alternate, their order rotating per round; one untimed warm-up per engine and batch shape. ` +
-      `12 MP photos at batch 32: one round. ` +
-      `Medians; ratios are medians of per-round pairs, (min…max) over the rounds. Throughput is items per second ` +
-      `(batch / call time). "others' CPU": the share of both cores used by other processes during webclip's calls ` +
-      `(median; from /proc/stat minus this run's process tree).`,
-    `- Photos: tests/fixtures/images/coffee.png (CC0) scaled and cropped with seeded noise, JPEG quality 0.9 via ` +
-      `OffscreenCanvas: ${fmt(first.smallJpegKB, 0)} KB per 600×400, ${fmt(first.largeJpegKB, 0)} KB per 12 MP ` +
-      `(${LARGE_COUNT} distinct 12 MP files, cycled for batch 32). Captions: "a photo of a dog." and longer (7–12 tokens).`,
-    `- Same input, same files: webclip vs transformers.js cosine, small photo ${fmt(first.agreement.smallPhoto, 4)}, ` +
-      `12 MP photo ${fmt(first.agreement.largePhoto, 4)}, caption ${fmt(first.agreement.text, 6)} (q8).`,
-    `- Requests that left localhost: ${offsite.length === 0 ? 'none' : offsite.join(', ')}.`,
-    ``,
-  ];
-  for (const r of results) {
-    lines.push(
-      `## ${r.dtype} (${r.dtype === 'q8' ? 'onnx/*_quantized.onnx, int8 MatMulInteger' : 'onnx/*_model.onnx'})`,
-      ``,
-      `Load (warm HTTP cache not guaranteed, sequential): ${loads(r)}. Phase took ${fmt(r.seconds / 60, 1)} min.`,
-      ``,
-      ...throughputTable(r),
-      ``,
-    );
-    const breakdown = breakdownTable(r);
-    if (breakdown.length > 0) lines.push(`### Where the time goes (${r.dtype})`, ``, ...breakdown, ``);
-    lines.push(...rawSamples(r));
-  }
-  if (coldLines) return [...lines, ...coldLines].join('\n');
-  lines.push(
-    `## Cold start`,
-    ``,
-    `Fresh browser context each (nothing cached: a first visit), one small photo; medians of ${Object.entries(COLD_ROUNDS)
-      .filter(([d]) => DTYPES.includes(d as BenchDtype))
-      .map(([d, n]) => `${n} (${d})`)
-      .join(', ')}, engines rotated.`,
-    ``,
-  );
-  lines.push(
-    `Timed from just before \`createClip\` / \`new Worker\` in the page. transformers.js and raw ORT load the text`,
-    `tower after the first image embedding; webclip's createClip loads both towers before it answers.`,
-    ``,
-    ...coldTable(cold),
-    ``,
-  );
-  return lines.join('\n');
-}
-
 async function main(): Promise<void> {
   if (!existsSync(join(MODEL_DIR, 'onnx', 'vision_model_quantized.onnx'))) {
     console.error(`No benchmark model at ${MODEL_DIR}: run \`npm run fixtures:full\` first.`);
@@ -521,13 +256,22 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   const offsite: string[] = [];
   try {
-    const version = browser.version();
-    const results: DtypeResult[] = [];
+    const run: RunSettings = {
+      command: ['npx tsx bench/engine.ts', ...process.argv.slice(2)].join(' '),
+      version: `Chromium ${browser.version()}`,
+      dtypes: DTYPES,
+      defaultsUpTo: DEFAULTS_UP_TO,
+      fp32Batches: Object.keys(PHASES.find((p) => p.dtype === 'fp32')?.rounds ?? {}).map(Number),
+      breakdownBatch: BREAKDOWN_BATCH,
+      coldRounds: COLD_ROUNDS,
+      largeCount: LARGE_COUNT,
+    };
+    const results: PhaseResult[] = [];
     let cold: ColdStart[] = [];
     // Written after each phase, so a failure late in the run keeps what was measured.
     const write = (): string => {
       const load = `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
-      const text = report(results, cold, `Chromium ${version}`, offsite, (Date.now() - started) / 1000, load);
+      const text = renderReport(run, results, cold, offsite, (Date.now() - started) / 1000, load);
       mkdirSync(dirname(OUT), { recursive: true });
       writeFileSync(OUT, text);
       return text;
