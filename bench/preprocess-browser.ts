@@ -14,6 +14,7 @@ import {
   referenceTensor,
   tensorDifference,
 } from '../tests/unit/preprocess-fixtures';
+import { median } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, 'bench', 'out');
@@ -28,12 +29,6 @@ function accuracy(actual: number[], expected: Float32Array): string {
   const fmt = (x: number) => x.toFixed(x < 0.01 ? 4 : 3);
   return `${fmt(max)} / ${fmt(mean)} (${differing} differ)`;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function main(): Promise<void> {
   const photo = join(OUT_DIR, 'photo-4000x3000');

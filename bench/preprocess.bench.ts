@@ -14,6 +14,7 @@ import {
   referenceTensor,
   tensorDifference as accuracy,
 } from '../tests/unit/preprocess-fixtures';
+import { median } from './stats';
 
 
 const OUT_DIR = join(import.meta.dirname, 'out');
@@ -60,12 +61,6 @@ function loadSubjects(): Subject[] {
 }
 
 
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function main(): Promise<void> {
   const config = parsePreprocessorConfig(CLIP_PREPROCESSOR_JSON);

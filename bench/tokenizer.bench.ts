@@ -9,6 +9,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { clipCleanText } from '../src/core/text-clean';
 import { ClipTokenizer } from '../src/core/tokenizer';
 import { REFERENCE_DIR as REFERENCE } from '../tests/unit/shared-reference';
+import { median, mulberry32 } from './stats';
 
 const OUT_DIR = join(import.meta.dirname, 'out');
 const roundsArg = process.argv.indexOf('--rounds');
@@ -35,17 +36,6 @@ const oracle = JSON.parse(readFileSync(join(import.meta.dirname, '../tests/fixtu
 };
 
 // ---- captions --------------------------------------------------------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const SUBJECTS = ['a dog', 'two cats', 'an old man', 'a young woman', 'three children', 'a red car', 'a cyclist',
   'a flock of birds', 'the chef', 'a golden retriever', 'my grandmother', 'a street musician', 'a black horse',
@@ -132,12 +122,6 @@ function time(fn: () => void): number {
   fn();
   return (performance.now() - start) / 1000;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 function countTokens(texts: string[]): number {
   const t = ClipTokenizer.fromJSON(fresh());

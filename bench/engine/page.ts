@@ -9,6 +9,7 @@ import type { ProbeApi } from './probe.worker';
 import type { BenchDtype, ColdStart, EngineName, LoadInfo, SetupOptions, SetupResult, Timed, Timing, Workload } from './protocol';
 import type { RawOrtApi } from './raw-ort.worker';
 import type { TransformersApi } from './transformers.worker';
+import { mulberry32 } from '../stats';
 
 const MODEL_PATH = '/models/';
 const MODEL_ID = 'bench';
@@ -30,17 +31,6 @@ const CAPTIONS = Array.from({ length: 64 }, (_, i) => {
 });
 
 // ----- inputs -------------------------------------------------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let coffee: ImageBitmap | undefined;
 async function coffeeBitmap(): Promise<ImageBitmap> {

@@ -1,5 +1,6 @@
 // Node side of bench/engine.ts: renders what was measured as the markdown of bench/out/engine.md.
 import type { BenchDtype, ColdStart, EngineName, SetupResult, Workload } from './protocol';
+import { median } from '../stats';
 
 /**
  * `${timed}|${workload}|${part}` → ms per call, one per round; `${timed}|${workload}|others` →
@@ -27,12 +28,6 @@ export interface RunSettings {
   largeCount: number;
 }
 
-export const median = (xs: number[]): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const perSecond = (batch: number, ms: number) => (batch * 1000) / ms;
