@@ -1,5 +1,6 @@
-// Reads just enough of a JPEG's header to know whether it carries an ICC colour profile, so
-// the decoder can take the browser's fast path when that path cannot change a pixel.
+// Reads just enough of a JPEG's header to know whether it carries an ICC colour profile (so the
+// decoder can take the browser's fast path when that path cannot change a pixel) and where its
+// image data starts.
 
 /** True when the bytes start like a JPEG file (SOI marker followed by another marker). */
 export function isJpeg(bytes: Uint8Array): boolean {
@@ -7,6 +8,33 @@ export function isJpeg(bytes: Uint8Array): boolean {
 }
 
 const ICC_TAG = [0x49, 0x43, 0x43, 0x5f, 0x50, 0x52, 0x4f, 0x46, 0x49, 0x4c, 0x45, 0x00]; // "ICC_PROFILE\0"
+
+/**
+ * Where the first scan (SOS marker) starts: every byte before it is header (frame size, tables,
+ * EXIF, ICC). Null when the header cannot be walked to a scan within `bytes`.
+ */
+export function jpegScanOffset(bytes: Uint8Array): number | null {
+  if (!isJpeg(bytes)) return null;
+  let p = 2;
+  while (p + 4 <= bytes.length) {
+    if (bytes[p] !== 0xff) return null;
+    const marker = bytes[p + 1]!;
+    if (marker === 0xff) {
+      p++;
+      continue;
+    }
+    if (marker === 0xda) return p;
+    if (marker === 0xd9) return null;
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      p += 2;
+      continue;
+    }
+    const length = (bytes[p + 2]! << 8) | bytes[p + 3]!;
+    if (length < 2) return null;
+    p += 2 + length;
+  }
+  return null;
+}
 
 /**
  * Whether the header segments before the image data (SOS) hold an APP2 ICC_PROFILE segment.

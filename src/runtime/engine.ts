@@ -4,13 +4,8 @@ import { type ClipErrorCode, ClipError, abortError } from '../core/errors';
 import { runPipeline } from '../core/batch-pipeline';
 import { checkLabels, rankLabels, type LabelScore } from '../core/classify';
 import { LruCache } from '../core/lru-cache';
-import {
-  parsePreprocessorConfig,
-  preprocessedSize,
-  preprocessImageInto,
-  type PreprocessorConfig,
-  type RgbaPixels,
-} from '../core/preprocess';
+import { createLimiter } from '../core/limiter';
+import { parsePreprocessorConfig, preprocessImage, preprocessedSize, type PreprocessorConfig } from '../core/preprocess';
 import { checkTemplates, DEFAULT_TEMPLATES, ensemble, fillTemplates } from '../core/prompts';
 import { normalizeRows } from '../core/similarity';
 import { ClipTokenizer } from '../core/tokenizer';
@@ -59,6 +54,12 @@ export interface CallOptions {
 
 /** Images per inference batch: big enough to keep ORT's threads busy, small enough to abort fast. */
 const IMAGE_BATCH = 8;
+/**
+ * Images decoding at once, per engine. The browser decodes off this thread, so a few in flight
+ * keep the cores busy while this thread preprocesses; each 12 MP photo holds about 100 MB until
+ * it is preprocessed, which bounds memory.
+ */
+const DECODE_SLOTS = Math.max(2, Math.min(3, globalThis.navigator?.hardwareConcurrency ?? 2));
 /** Texts per batch; short captions are cheap, so batches are larger. */
 const TEXT_BATCH = 32;
 /** Label embeddings kept for classify (each a few KB). */
@@ -83,8 +84,16 @@ function readLogitScale(config: unknown): number {
   return typeof trained === 'number' && Number.isFinite(trained) ? Math.min(100, Math.exp(trained)) : 100;
 }
 
+/** One preprocessed image: a float32 [3, height, width] tensor. */
+interface ImageTensor {
+  readonly data: Float32Array;
+  readonly width: number;
+  readonly height: number;
+}
+
 export class ClipEngine {
   private readonly labelCache = new LruCache<string, Promise<Float32Array>>(LABEL_CACHE_SIZE);
+  private readonly decodeSlot = createLimiter(DECODE_SLOTS);
 
   private constructor(
     private readonly model: string,
@@ -180,10 +189,10 @@ export class ClipEngine {
    */
   async embedImages(images: readonly WireImage[], { signal, onProgress }: CallOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(images)) throw new ClipError('BAD_INPUT', 'images must be an array');
-    const { embeddings, failures } = await runPipeline<RgbaPixels>(images.length, {
+    const { embeddings, failures } = await runPipeline<ImageTensor>(images.length, {
       batchSize: IMAGE_BATCH,
-      prepare: (i) => decodeWireImage(images[i]!, signal),
-      run: (batch) => this.embedPixels(batch),
+      prepare: (i) => this.decodeSlot(() => this.prepareImage(images[i]!, signal)),
+      run: (batch) => this.embedTensors(batch),
       signal,
       onBatch: (done, total) => onProgress?.({ phase: 'embed', loaded: done, total }),
     });
@@ -196,19 +205,29 @@ export class ClipEngine {
     return embeddings as Float32Array[];
   }
 
-  private async embedPixels(images: readonly RgbaPixels[]): Promise<Float32Array[]> {
+  /**
+   * Decodes and preprocesses one image. Preprocessing right after decoding lets the decoded
+   * pixels (48 MB for a 12 MP photo) go at once, instead of living until their batch runs.
+   */
+  private async prepareImage(image: WireImage, signal: AbortSignal | undefined): Promise<ImageTensor> {
+    // A call aborted while this image waited for a slot does not decode it.
+    if (signal?.aborted) throw abortError(signal, 'embedding');
+    const pixels = await decodeWireImage(image, signal);
+    const { width, height } = preprocessedSize(this.preprocessor, pixels.width, pixels.height);
+    return { data: preprocessImage(pixels, this.preprocessor), width, height };
+  }
+
+  private async embedTensors(images: readonly ImageTensor[]): Promise<Float32Array[]> {
     const first = images[0];
     if (!first) return [];
-    const { width: w, height: h } = preprocessedSize(this.preprocessor, first.width, first.height);
-    const sameSize = images.every((p) => {
-      const size = preprocessedSize(this.preprocessor, p.width, p.height);
-      return size.width === w && size.height === h;
-    });
+    const { width: w, height: h } = first;
     // Without a center crop (or a fixed resize) tensors differ in size and cannot share a batch.
-    if (!sameSize) return (await Promise.all(images.map((p) => this.embedPixels([p])))).flat();
+    if (!images.every((t) => t.width === w && t.height === h)) {
+      return (await Promise.all(images.map((t) => this.embedTensors([t])))).flat();
+    }
     const size = 3 * h * w;
     const batch = new Float32Array(images.length * size);
-    images.forEach((pixels, i) => preprocessImageInto(pixels, this.preprocessor, batch, i * size));
+    images.forEach((t, i) => batch.set(t.data, i * size));
     const block = await this.sessions.runVision(batch, [images.length, 3, h, w]);
     return normalizeRows(block, images.length);
   }

@@ -1,10 +1,18 @@
 // Turns a WireImage into RGBA pixels inside the worker. Files are decoded without colour
-// management or alpha premultiplication, so the pixels are the file's own, as PIL reads them.
+// management or alpha premultiplication, so the pixels are the file's own, as PIL reads them:
+// with WebCodecs' ImageDecoder where the browser has it, else with createImageBitmap.
 import { ClipError } from '../core/errors';
+import { sniffImageType, SNIFF_BYTES } from '../core/image-type';
 import { isJpeg, jpegHasIccProfile } from '../core/jpeg-header';
 import type { RgbaPixels } from '../core/preprocess';
 import type { WireImage } from '../wire';
+import { hasTranslucentPixels, readStraightAlpha } from './straight-alpha';
+import { decodeWithImageDecoder } from './webcodecs-decode';
 
+/**
+ * The bitmap's RGBA pixels. A canvas reads opaque pixels exactly; where some are translucent
+ * it has rounded their colour through premultiplication, so those are read again by WebGL.
+ */
 async function bitmapPixels(bitmap: ImageBitmap): Promise<RgbaPixels> {
   try {
     const { width, height } = bitmap;
@@ -13,8 +21,8 @@ async function bitmapPixels(bitmap: ImageBitmap): Promise<RgbaPixels> {
     const context = canvas.getContext('2d', { willReadFrequently: true });
     if (!context) throw new ClipError('BACKEND_UNAVAILABLE', 'no 2D context on OffscreenCanvas');
     context.drawImage(bitmap, 0, 0);
-    const image = context.getImageData(0, 0, width, height);
-    return { data: image.data, width, height };
+    const { data } = context.getImageData(0, 0, width, height);
+    return { data: (hasTranslucentPixels(data) && readStraightAlpha(bitmap)) || data, width, height };
   } finally {
     bitmap.close();
   }
@@ -37,9 +45,8 @@ async function decodeOptions(blob: Blob): Promise<ImageBitmapOptions> {
   return isJpeg(header) && !jpegHasIccProfile(header) ? {} : careful;
 }
 
-/** Decodes an image file (any format the browser reads) into its RGBA pixels. */
-export async function decodeImage(blob: Blob): Promise<RgbaPixels> {
-  if (blob.size === 0) throw new ClipError('BAD_IMAGE', 'the file is empty');
+/** The createImageBitmap path: every browser has it; the fallback where ImageDecoder is missing. */
+export async function decodeWithBitmap(blob: Blob): Promise<RgbaPixels> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, await decodeOptions(blob));
@@ -47,6 +54,19 @@ export async function decodeImage(blob: Blob): Promise<RgbaPixels> {
     throw new ClipError('BAD_IMAGE', `the browser could not decode this ${blob.type || 'file'} (${blob.size} bytes)`, { cause });
   }
   return bitmapPixels(bitmap);
+}
+
+/** Decodes an image file (any format the browser reads) into its RGBA pixels, upright. */
+export async function decodeImage(blob: Blob): Promise<RgbaPixels> {
+  if (blob.size === 0) throw new ClipError('BAD_IMAGE', 'the file is empty');
+  const type = sniffImageType(new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer()));
+  if (type !== null) {
+    // A file ImageDecoder rejects is broken: it is not handed to createImageBitmap, which would
+    // paint the missing part of a truncated JPEG gray and call it a photo.
+    const pixels = await decodeWithImageDecoder(blob, type);
+    if (pixels) return pixels;
+  }
+  return decodeWithBitmap(blob);
 }
 
 async function fetchImage(url: string, signal?: AbortSignal): Promise<Blob> {

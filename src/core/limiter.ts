@@ -1,0 +1,27 @@
+// Runs at most `slots` tasks at once, the rest waiting in arrival order. Decoding photos is the
+// use: each 12 MP photo in flight holds about 100 MB (the decoder's frame and our RGBA copy),
+// and beyond a few at once a small machine only gets slower.
+import { ClipError } from './errors';
+
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
+export function createLimiter(slots: number): Limiter {
+  if (!Number.isInteger(slots) || slots < 1) throw new ClipError('BAD_INPUT', `slots must be a positive integer, got ${slots}`);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running < slots) running++;
+    // The slot passes straight from a finishing task to the next waiter: `running` stays put.
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
