@@ -10,10 +10,11 @@ export function isJpeg(bytes: Uint8Array): boolean {
 const ICC_TAG = [0x49, 0x43, 0x43, 0x5f, 0x50, 0x52, 0x4f, 0x46, 0x49, 0x4c, 0x45, 0x00]; // "ICC_PROFILE\0"
 
 /**
- * Where the first scan (SOS marker) starts: every byte before it is header (frame size, tables,
- * EXIF, ICC). Null when the header cannot be walked to a scan within `bytes`.
+ * Where the first scan's entropy-coded data starts, just past the SOS segment: every byte before
+ * it is header (frame size, tables, EXIF, ICC, the scan's own header). Null when the header
+ * cannot be walked to a scan within `bytes`.
  */
-export function jpegScanOffset(bytes: Uint8Array): number | null {
+export function jpegScanDataOffset(bytes: Uint8Array): number | null {
   if (!isJpeg(bytes)) return null;
   let p = 2;
   while (p + 4 <= bytes.length) {
@@ -23,7 +24,6 @@ export function jpegScanOffset(bytes: Uint8Array): number | null {
       p++;
       continue;
     }
-    if (marker === 0xda) return p;
     if (marker === 0xd9) return null;
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
       p += 2;
@@ -31,6 +31,7 @@ export function jpegScanOffset(bytes: Uint8Array): number | null {
     }
     const length = (bytes[p + 2]! << 8) | bytes[p + 3]!;
     if (length < 2) return null;
+    if (marker === 0xda) return p + 2 + length <= bytes.length ? p + 2 + length : null;
     p += 2 + length;
   }
   return null;

@@ -6,7 +6,7 @@
 // left to the createImageBitmap path, which reads straight alpha exactly.
 import { ClipError } from '../core/errors';
 import type { ImageType } from '../core/image-type';
-import { jpegScanOffset } from '../core/jpeg-header';
+import { jpegScanDataOffset } from '../core/jpeg-header';
 import { isRotation, orientPixels } from '../core/orientation';
 import type { RgbaPixels } from '../core/resample';
 import { hasTranslucentPixels } from './straight-alpha';
@@ -53,9 +53,12 @@ async function copyRgba(frame: VideoFrame, out: Uint8ClampedArray): Promise<void
 /** How long the header phase may wait for the decoder to read the frame size. */
 const HEADER_WAIT_MS = 100;
 
-/** Where to split the file: after its header, so the decoder knows the frame before the pixels. */
+/**
+ * Where to split the file: after its header (for a JPEG, through the first scan's header, which
+ * the decoder reads before it reports the frame), so it knows the frame before the pixels come.
+ */
 function headerSplit(bytes: Uint8Array, type: ImageType): number {
-  const scan = type === 'image/jpeg' ? jpegScanOffset(bytes) : null;
+  const scan = type === 'image/jpeg' ? jpegScanDataOffset(bytes) : null;
   return scan ?? Math.min(bytes.length >> 1, 64 * 1024);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isJpeg, jpegHasIccProfile, jpegScanOffset } from '../../src/core/jpeg-header';
+import { isJpeg, jpegHasIccProfile, jpegScanDataOffset } from '../../src/core/jpeg-header';
 
 const segment = (marker: number, payload: number[]) => [0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload];
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
@@ -35,19 +35,21 @@ describe('JPEG header', () => {
   });
 });
 
-describe('jpegScanOffset', () => {
-  it('finds the SOS marker after any number of header segments and fill bytes', () => {
+describe('jpegScanDataOffset', () => {
+  it('finds the end of the SOS segment after any number of header segments and fill bytes', () => {
     const head = [0xff, 0xd8, ...segment(0xe0, ascii('JFIF\0')), 0xff, ...segment(0xdb, new Array<number>(65).fill(1))];
-    const bytes = new Uint8Array([...head, 0xff, 0xda, 0, 2, 9, 9]);
-    expect(jpegScanOffset(bytes)).toBe(head.length);
-    expect(bytes[jpegScanOffset(bytes)! + 1]).toBe(0xda);
+    const sos = segment(0xda, [3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0]);
+    const bytes = new Uint8Array([...head, ...sos, 9, 9]);
+    expect(jpegScanDataOffset(bytes)).toBe(head.length + sos.length);
+    // A scan header cut short is not a scan yet.
+    expect(jpegScanDataOffset(bytes.subarray(0, head.length + 6))).toBeNull();
   });
 
   it('answers null when no scan is reached: truncated, lost sync, end of image, not a JPEG', () => {
     const full = jpeg(segment(0xe0, ascii('JFIF\0')));
-    expect(jpegScanOffset(full.subarray(0, 10))).toBeNull();
-    expect(jpegScanOffset(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0x12, 0x34, 0, 0]))).toBeNull();
-    expect(jpegScanOffset(new Uint8Array([0xff, 0xd8, 0xff, 0xd9, 0, 0]))).toBeNull();
-    expect(jpegScanOffset(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0]))).toBeNull();
+    expect(jpegScanDataOffset(full.subarray(0, 10))).toBeNull();
+    expect(jpegScanDataOffset(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0x12, 0x34, 0, 0]))).toBeNull();
+    expect(jpegScanDataOffset(new Uint8Array([0xff, 0xd8, 0xff, 0xd9, 0, 0]))).toBeNull();
+    expect(jpegScanDataOffset(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0]))).toBeNull();
   });
 });
