@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
 
 // $WEBCLIP_TEST_PORT lets two runs (or a dev server) coexist on one machine.
 const port = Number(process.env.WEBCLIP_TEST_PORT ?? 5174);
+/** The cross-origin model host of model-store.spec.ts (tests/e2e/model-server.ts). */
+export const modelServerPort = port + 1;
 
 const baseArgs = [
   '--no-sandbox',
@@ -56,11 +58,19 @@ export default defineConfig({
       use: { launchOptions: { executablePath, args: baseArgs } },
     },
   ],
-  webServer: {
-    command: `node_modules/.bin/vite --port ${port} --strictPort`,
-    env: { WEBCLIP_TEST: '1' },
-    url: `http://localhost:${port}/`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-  },
+  webServer: [
+    {
+      command: `node_modules/.bin/vite --port ${port} --strictPort`,
+      env: { WEBCLIP_TEST: '1' },
+      url: `http://localhost:${port}/`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+    {
+      command: `node_modules/.bin/tsx tests/e2e/model-server.ts ${modelServerPort}`,
+      url: `http://127.0.0.1:${modelServerPort}/log`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
 });

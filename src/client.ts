@@ -7,15 +7,22 @@ import type { LabelScore } from './core/classify';
 import { prepareImages, type ImageInput } from './image-input';
 import type { Device, Dtype, EngineInfo } from './runtime/engine';
 import type { SessionTestHooks } from './runtime/model-sessions';
+import type { StoreHooks } from './runtime/model-store';
+import { resolveModel, type ModelInput } from './runtime/registry';
 import { installTransferHandlers } from './transfer-handlers';
 import type { ProgressCallback } from './wire';
 
-export type { Device, Dtype, LabelScore, ImageInput, ProgressCallback };
+export type { Device, Dtype, LabelScore, ImageInput, ModelInput, ProgressCallback };
 export type ClipInfo = EngineInfo;
 
 export interface ClipOptions {
-  /** Base URL of a model folder in Hugging Face's ONNX layout (config.json, onnx/…). */
-  model: string;
+  /**
+   * A registry id (default 'Xenova/clip-vit-base-patch32'), a Hugging Face repository
+   * ('owner/name'), the URL of a folder in Hugging Face's ONNX layout (config.json, onnx/…;
+   * relative URLs start with './' or '/'), or the files of such a folder picked from disk.
+   * Every file goes through the IndexedDB model cache.
+   */
+  model?: ModelInput;
   /** 'auto' (default): WebGPU on a hardware adapter, else WASM. */
   device?: 'auto' | Device;
   /** 'auto' (default): q4f16 or q4 on WebGPU, q8 on WASM; the next file that exists. */
@@ -28,7 +35,7 @@ export interface ClipOptions {
   /** WASM threads; defaults to the cores (at most 4) when the page is crossOriginIsolated, else 1. */
   threads?: number;
   /** For webclip's own tests: faults injected on purpose. */
-  testHooks?: SessionTestHooks;
+  testHooks?: SessionTestHooks & StoreHooks;
 }
 
 export interface EmbedOptions {
@@ -75,11 +82,9 @@ export interface ClipTestAccess {
   cachedLabels(): Promise<number>;
 }
 
-export async function createClip(options: ClipOptions): Promise<Clip> {
+export async function createClip(options: ClipOptions = {}): Promise<Clip> {
   installTransferHandlers();
-  if (typeof options?.model !== 'string' || options.model === '') {
-    throw new ClipError('BAD_INPUT', 'createClip needs options.model: the base URL of a model folder');
-  }
+  const model = resolveModel(options?.model, location.href);
   if (options.signal?.aborted) throw new ClipError('ABORTED', 'createClip was aborted before it started');
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new ClipError('BAD_INPUT', `threads must be a positive integer, got ${String(options.threads)}`);
@@ -101,12 +106,12 @@ export async function createClip(options: ClipOptions): Promise<Clip> {
   try {
     info = await guarded(remote.load(
       {
-        model: new URL(options.model, location.href).href,
+        model,
         device: options.device ?? 'auto',
         dtype: options.dtype ?? 'auto',
         wasmBaseUrl: options.ortUrl ?? defaultOrtUrl(),
         numThreads: options.threads ?? defaultThreads(),
-        ...(options.testHooks ? { hooks: options.testHooks } : {}),
+        ...(options.testHooks ? { hooks: options.testHooks, storeHooks: options.testHooks } : {}),
       },
       options.signal,
       onProgress,

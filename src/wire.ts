@@ -19,6 +19,8 @@ export interface ProgressEvent {
   readonly file?: string;
   readonly loaded?: number;
   readonly total?: number;
+  /** Downloads: bytes of every file of this load so far; `total` once every size is known. */
+  readonly overall?: { readonly loaded: number; readonly total?: number };
   readonly message?: string;
 }
 

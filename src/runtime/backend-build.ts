@@ -9,6 +9,10 @@ import type { Ort } from './ort-loader';
 export interface ModelFileReader {
   /** Bytes of a model file, e.g. 'onnx/vision_model_q4.onnx'; rejects ClipError('MODEL_NOT_FOUND') when absent. */
   read(path: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Whether the file is in the local cache (a dtype already there starts without a download). */
+  has?(path: string): boolean;
+  /** The dtypes the model is known to have (a registry model); others are not tried. */
+  dtypes?: readonly Dtype[] | undefined;
 }
 
 export interface TowerFiles {
@@ -36,8 +40,16 @@ export async function readFirstAvailable(
   candidates: readonly Dtype[],
   signal: AbortSignal | undefined,
 ): Promise<TowerFiles> {
+  const known = files.dtypes;
+  if (known && candidates.length === 1 && !known.includes(candidates[0]!)) {
+    throw new ClipError('MODEL_NOT_FOUND', `this model has no ${candidates[0]} files; it has ${known.join(', ')}`);
+  }
+  const cached = (d: Dtype): boolean => !!files.has?.(modelFile('vision', d)) && !!files.has?.(modelFile('text', d));
+  // A dtype already in the cache first (the order is kept otherwise): it starts without a
+  // download, and offline.
+  const order = candidates.filter((d) => !known || known.includes(d)).sort((a, b) => Number(cached(b)) - Number(cached(a)));
   const missing: string[] = [];
-  for (const dtype of candidates) {
+  for (const dtype of order) {
     try {
       const [vision, text] = await Promise.all([
         files.read(modelFile('vision', dtype), signal),

@@ -11,7 +11,9 @@ import { normalizeRows } from '../core/similarity';
 import { ClipTokenizer } from '../core/tokenizer';
 import type { ProgressCallback, WireImage } from '../wire';
 import { decodeWireImage } from './image-decoder';
-import { fetchModelBytes, fetchModelJson, fetchOptionalModelJson } from './model-files';
+import { DownloadProgress } from './download-progress';
+import { ModelStore, type StoreHooks } from './model-store';
+import type { ResolvedModel } from './registry';
 import {
   ModelSessions,
   type AdapterSummary,
@@ -23,14 +25,15 @@ import {
 export type { AdapterSummary, Device, Dtype };
 
 export interface EngineOptions {
-  /** Base URL of a model folder in Hugging Face's ONNX layout. */
-  model: string;
+  /** The model's cache id and where its files come from (src/runtime/registry.ts). */
+  model: ResolvedModel;
   device: 'auto' | Device;
   dtype: 'auto' | Dtype;
   /** Where ORT's runtime files are served (our own origin). */
   wasmBaseUrl: string;
   numThreads: number;
   hooks?: SessionTestHooks;
+  storeHooks?: StoreHooks;
 }
 
 export interface EngineInfo {
@@ -64,6 +67,19 @@ const DECODE_SLOTS = Math.max(2, Math.min(3, globalThis.navigator?.hardwareConcu
 const TEXT_BATCH = 32;
 /** Label embeddings kept for classify (each a few KB). */
 const LABEL_CACHE_SIZE = 20_000;
+
+/** A model's JSON file; an HTML page where JSON was expected is a wrong URL, not a bad file. */
+function parseJsonFile(path: string, bytes: Uint8Array): unknown {
+  const text = new TextDecoder().decode(bytes);
+  if (text.trimStart().startsWith('<')) {
+    throw new ClipError('MODEL_NOT_FOUND', `${path} is an HTML page, not JSON: is the model URL right?`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new ClipError('BAD_CONFIG', `${path} is not valid JSON`, { cause });
+  }
+}
 
 function readProjectionDim(config: unknown): number {
   const dim = (config as { projection_dim?: unknown } | undefined)?.projection_dim;
@@ -107,36 +123,47 @@ export class ClipEngine {
   static async load(options: EngineOptions, call: CallOptions = {}): Promise<ClipEngine> {
     const { model } = options;
     const { signal, onProgress } = call;
-    const [config, preprocessorJson, tokenizerJson, tokenizerConfig] = await Promise.all([
-      fetchModelJson(model, 'config.json', signal),
-      fetchModelJson(model, 'preprocessor_config.json', signal),
-      fetchModelJson(model, 'tokenizer.json', signal),
-      fetchOptionalModelJson(model, 'tokenizer_config.json', signal),
-    ]);
-    const tokenizer = ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
-    const preprocessor = parsePreprocessorConfig(preprocessorJson);
-    const sessions = await ModelSessions.create({
-      files: {
-        read: (path, readSignal) =>
-          fetchModelBytes(model, path, readSignal ?? signal, (loaded, total) =>
-            onProgress?.({ phase: 'download', file: path, loaded, ...(total === undefined ? {} : { total }) }),
-          ),
-      },
-      modelId: model,
-      config,
-      device: options.device,
-      dtype: options.dtype,
-      wasmBaseUrl: options.wasmBaseUrl,
-      numThreads: options.numThreads,
-      ...(signal ? { signal } : {}),
-      onStatus: ({ phase, message }) => onProgress?.({ phase, message }),
-      ...(options.hooks ? { hooks: options.hooks } : {}),
-    });
-    if (signal?.aborted) {
-      await sessions.dispose();
-      throw abortError(signal, 'loading the model');
+    const store = await ModelStore.open(model.id, model.source, options.storeHooks);
+    const progress = new DownloadProgress((event) => onProgress?.(event));
+    const read = (path: string, readSignal?: AbortSignal) =>
+      store.read(path, { signal: readSignal ?? signal, onProgress: progress.forFile(path) });
+    try {
+      const [config, preprocessorJson, tokenizerJson, tokenizerConfig] = await Promise.all([
+        read('config.json').then((b) => parseJsonFile('config.json', b)),
+        read('preprocessor_config.json').then((b) => parseJsonFile('preprocessor_config.json', b)),
+        read('tokenizer.json').then((b) => parseJsonFile('tokenizer.json', b)),
+        store
+          .readOptional('tokenizer_config.json', { signal, onProgress: progress.forFile('tokenizer_config.json') })
+          .then((b) => (b === undefined ? undefined : parseJsonFile('tokenizer_config.json', b))),
+      ]);
+      const tokenizer = ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
+      const preprocessor = parsePreprocessorConfig(preprocessorJson);
+      const sessions = await ModelSessions.create({
+        files: { read, has: (path: string) => store.has(path), dtypes: model.dtypes },
+        modelId: model.id,
+        config,
+        device: options.device,
+        dtype: options.dtype,
+        wasmBaseUrl: options.wasmBaseUrl,
+        numThreads: options.numThreads,
+        ...(signal ? { signal } : {}),
+        onStatus: ({ phase, message }) => onProgress?.({ phase, message }),
+        ...(options.hooks ? { hooks: options.hooks } : {}),
+      });
+      if (signal?.aborted) {
+        await sessions.dispose();
+        throw abortError(signal, 'loading the model');
+      }
+      // Only now is every file this model needs stored and checked: record them together.
+      await store.commit().catch(async (error: unknown) => {
+        await sessions.dispose();
+        throw error;
+      });
+      return new ClipEngine(model.id, readProjectionDim(config), readLogitScale(config), tokenizer, preprocessor, sessions);
+    } catch (error) {
+      await store.discard();
+      throw error;
     }
-    return new ClipEngine(model, readProjectionDim(config), readLogitScale(config), tokenizer, preprocessor, sessions);
   }
 
   get info(): EngineInfo {

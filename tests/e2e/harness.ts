@@ -2,7 +2,7 @@
 // `window.webclip`, loaded exactly as an app would load it, plus the committed test images in
 // every form an app might hold them.
 import { createClip, testAccess, type Clip, type ClipTestAccess } from '../../src/client';
-import { ClipError, isClipError } from '../../src/index';
+import { ClipError, isClipError, modelCache } from '../../src/index';
 
 export type FixtureKind = 'url' | 'blob' | 'bitmap' | 'imagedata';
 
@@ -22,7 +22,7 @@ async function fixtureImage(kind: FixtureKind, file: string): Promise<string | B
 
 const access = (clip: Clip): ClipTestAccess => (clip as Clip & { [testAccess]: ClipTestAccess })[testAccess];
 
-const webclip = { createClip, access, fixtureImage, ClipError, isClipError };
+const webclip = { createClip, access, fixtureImage, ClipError, isClipError, modelCache };
 
 declare global {
   interface Window {

@@ -33,7 +33,7 @@ async function readFile(path: string, options: HarnessCreate): Promise<Uint8Arra
   if (override) return Uint8Array.from(override);
   if (options.hide?.includes(path)) throw new ClipError('MODEL_NOT_FOUND', `${path} is hidden by the test`);
   const response = await fetch(base + path);
-  // Vite answers unknown paths with index.html (200): a missing model file, as model-files.ts says.
+  // Vite answers unknown paths with index.html (200): a missing model file, as download.ts says.
   if (!response.ok || (response.headers.get('Content-Type') ?? '').startsWith('text/html')) {
     throw new ClipError('MODEL_NOT_FOUND', `${base}${path} does not exist`);
   }

@@ -1,0 +1,341 @@
+// The model cache: every file of a model (configs, tokenizer, ONNX towers) is read through
+// here. Files live in IndexedDB in 4 MB chunks; a model's manifest (each file's size, SHA-256,
+// and each chunk's SHA-256) is written only after all the files a load needed are stored, so a
+// model is in the cache complete or not at all. Every read checks each chunk's size and hash;
+// a missing or corrupt chunk makes that file be fetched again, never handed to ORT.
+import { createStore, del, get, getMany, set, type UseStore } from 'idb-keyval';
+import { ClipError } from '../core/errors';
+import { chunkCount, chunkSize, CHUNK_BYTES, parseManifest, type ModelManifest, type StoredFile } from '../core/model-manifest';
+import { Sha256 } from '../core/sha256';
+import { download } from './download';
+
+/** Where a model's files come from when the cache does not have them. */
+export type ModelSource =
+  | { readonly kind: 'url'; readonly baseUrl: string }
+  /** Files picked from disk, by path in the model folder (e.g. 'onnx/vision_model.onnx'). */
+  | { readonly kind: 'files'; readonly files: Readonly<Record<string, Blob>> };
+
+export interface StoreHooks {
+  /** Stands in for navigator.storage.estimate()'s answer (data: hooks cross to the worker). */
+  storageEstimate?: { quota: number; usage: number };
+  /** Chunk writes after which the next one fails as a full disk would (QuotaExceededError). */
+  failWritesAfter?: number;
+  /** Chunk size for files stored by this load (tests use small ones to get many chunks). */
+  chunkBytes?: number;
+  /** Download retries and the first backoff (tests shorten them). */
+  retries?: number;
+  backoffMs?: number;
+}
+
+export interface ReadOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((loaded: number, total: number | undefined) => void) | undefined;
+}
+
+let manifests: UseStore | undefined;
+let chunks: UseStore | undefined;
+// Lazily, as idb-keyval does: importing this module must not open a database.
+export const manifestStore = (): UseStore => (manifests ??= createStore('webclip-models', 'manifests'));
+export const chunkStore = (): UseStore => (chunks ??= createStore('webclip-model-chunks', 'chunks'));
+
+export type ChunkKey = [model: string, path: string, index: number];
+export const chunkKey = (model: string, path: string, index: number): ChunkKey => [model, path, index];
+
+/** Every chunk key of a model, or of one of its files. */
+export function chunkRange(model: string, path?: string): IDBKeyRange {
+  // Arrays sort element by element, and any array sorts after any number or string.
+  return path === undefined ? IDBKeyRange.bound([model], [model, []]) : IDBKeyRange.bound([model, path], [model, path, []]);
+}
+
+export async function deleteChunks(model: string, path?: string): Promise<void> {
+  await chunkStore()('readwrite', (store) => {
+    store.delete(chunkRange(model, path));
+    return new Promise<void>((resolve, reject) => {
+      store.transaction.oncomplete = () => resolve();
+      store.transaction.onerror = store.transaction.onabort = () => reject(store.transaction.error);
+    });
+  });
+}
+
+export async function readManifest(model: string): Promise<ModelManifest | null> {
+  try {
+    return parseManifest(await get(model, manifestStore()));
+  } catch {
+    return null; // no IndexedDB here (some private modes): nothing is cached
+  }
+}
+
+const hex = (digest: ArrayBuffer): string => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+const chunkHash = async (bytes: Uint8Array<ArrayBuffer>): Promise<string> => hex(await crypto.subtle.digest('SHA-256', bytes));
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === 'QuotaExceededError' || error.name === 'UnknownError');
+}
+
+/** Receives a file's bytes, stores them chunk by chunk, and assembles the file in memory. */
+class ChunkWriter {
+  private file: Uint8Array | null = null;
+  private parts: Uint8Array[] = [];
+  private readonly pending: Uint8Array<ArrayBuffer>;
+  private fill = 0;
+  private hash = new Sha256();
+  private hashes: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly model: string,
+    private readonly path: string,
+    private readonly chunkBytes: number,
+    private readonly store: (key: ChunkKey, bytes: ArrayBuffer) => Promise<void>,
+  ) {
+    this.pending = new Uint8Array(chunkBytes);
+  }
+
+  /** The file starts over; `total` preallocates it when known. */
+  restart(total?: number): void {
+    this.file = total !== undefined ? new Uint8Array(total) : null;
+    this.parts = [];
+    this.fill = 0;
+    this.hash = new Sha256();
+    this.hashes = [];
+    this.size = 0;
+  }
+
+  async write(piece: Uint8Array): Promise<void> {
+    this.hash.update(piece);
+    let p = 0;
+    while (p < piece.length) {
+      const take = Math.min(this.chunkBytes - this.fill, piece.length - p);
+      this.pending.set(piece.subarray(p, p + take), this.fill);
+      this.fill += take;
+      p += take;
+      if (this.fill === this.chunkBytes) await this.flush();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    // A copy of exactly this chunk: IndexedDB would otherwise store the whole backing buffer.
+    const bytes = this.pending.slice(0, this.fill);
+    const index = this.hashes.length;
+    const digest = await chunkHash(bytes);
+    await this.store(chunkKey(this.model, this.path, index), bytes.buffer);
+    this.hashes.push(digest);
+    // Straight into the preallocated file while the bytes fit; should more come than announced,
+    // the rest is kept aside and the file assembled at the end.
+    if (this.file && this.parts.length === 0 && this.size + bytes.length <= this.file.length) this.file.set(bytes, this.size);
+    else this.parts.push(bytes);
+    this.size += bytes.length;
+    this.fill = 0;
+  }
+
+  async finish(): Promise<{ entry: StoredFile; bytes: Uint8Array }> {
+    if (this.fill > 0 || this.hashes.length === 0) await this.flush();
+    const entry: StoredFile = { size: this.size, chunkBytes: this.chunkBytes, sha256: this.hash.hex(), chunks: this.hashes };
+    if (this.file && this.parts.length === 0 && this.file.length === this.size) return { entry, bytes: this.file };
+    // Size unknown (or not as announced): assemble what came.
+    const bytes = new Uint8Array(this.size);
+    const placed = this.size - this.parts.reduce((n, p) => n + p.length, 0);
+    if (this.file) bytes.set(this.file.subarray(0, placed));
+    let offset = placed;
+    for (const part of this.parts) {
+      bytes.set(part, offset);
+      offset += part.length;
+    }
+    return { entry, bytes };
+  }
+}
+
+export class ModelStore {
+  /** Files stored by this load and not yet in the manifest. */
+  private readonly fresh = new Map<string, StoredFile>();
+  private readonly newlyAbsent = new Set<string>();
+  private writes = 0;
+  private persistAsked = false;
+  /** IndexedDB failed other than for room (absent in some private modes, or closed under us): run uncached. */
+  private uncached = false;
+  /** Stops this load's downloads and writes once it has failed (discard). */
+  private readonly stop = new AbortController();
+  /** Reads still fetching: discard waits for them, so nothing is written after it returns. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private constructor(
+    readonly id: string,
+    private readonly source: ModelSource,
+    private manifest: ModelManifest | null,
+    private readonly hooks: StoreHooks,
+  ) {}
+
+  static async open(id: string, source: ModelSource, hooks: StoreHooks = {}): Promise<ModelStore> {
+    return new ModelStore(id, source, await readManifest(id), hooks);
+  }
+
+  /** Whether the cache holds `path` (it may still turn out corrupt when read). */
+  has(path: string): boolean {
+    return this.fresh.has(path) || this.manifest?.files[path] !== undefined;
+  }
+
+  /** The file's bytes: from the cache, checked chunk by chunk, or fetched and stored. */
+  async read(path: string, options: ReadOptions = {}): Promise<Uint8Array> {
+    const known = this.manifest?.files[path];
+    if (known) {
+      const cached = await this.readCached(path, known);
+      if (cached) return cached;
+    }
+    if (this.manifest?.absent.includes(path)) throw new ClipError('MODEL_NOT_FOUND', `${path} is not part of this model`);
+    return this.fetchAndStore(path, options);
+  }
+
+  /** Like read, but a file the source does not have is `undefined` (and remembered as absent). */
+  async readOptional(path: string, options: ReadOptions = {}): Promise<Uint8Array | undefined> {
+    if (this.manifest?.absent.includes(path)) return undefined;
+    try {
+      return await this.read(path, options);
+    } catch (error) {
+      if (!(error instanceof ClipError) || error.code !== 'MODEL_NOT_FOUND') throw error;
+      this.newlyAbsent.add(path);
+      return undefined;
+    }
+  }
+
+  /** Adds the files this load stored to the manifest, in one write: the model is now complete. */
+  async commit(): Promise<void> {
+    if (this.uncached) return this.discard();
+    if (this.fresh.size === 0 && this.newlyAbsent.size === 0) return;
+    const files = { ...this.manifest?.files, ...Object.fromEntries(this.fresh) };
+    const absent = [...new Set([...(this.manifest?.absent ?? []), ...this.newlyAbsent])].filter((p) => !(p in files));
+    const source = this.source.kind === 'url' ? this.source.baseUrl : 'local';
+    const manifest: ModelManifest = { version: 1, id: this.id, source, files, absent, updatedAt: Date.now() };
+    try {
+      await set(this.id, manifest, manifestStore());
+    } catch (cause) {
+      await this.discard();
+      if (isQuotaError(cause)) throw new ClipError('QUOTA', `no room left to record ${this.id} in the cache`, { cause });
+      this.uncached = true; // the model is loaded; it just is not cached
+      return;
+    }
+    this.manifest = manifest;
+    this.fresh.clear();
+    this.newlyAbsent.clear();
+  }
+
+  /**
+   * Removes what this load stored but did not commit: nothing half-written stays behind. Stops
+   * the downloads still running (another file's failure ends the load) and waits for them.
+   */
+  async discard(): Promise<void> {
+    this.stop.abort(new ClipError('ABORTED', 'the model load failed'));
+    await Promise.allSettled([...this.inFlight]);
+    const paths = [...this.fresh.keys()];
+    this.fresh.clear();
+    await Promise.all(paths.filter((p) => !this.manifest?.files[p]).map((p) => deleteChunks(this.id, p).catch(() => undefined)));
+  }
+
+  private async readCached(path: string, entry: StoredFile): Promise<Uint8Array | null> {
+    const out = new Uint8Array(entry.size);
+    const count = chunkCount(entry.size, entry.chunkBytes);
+    // A few chunks per transaction: memory stays near the file's own size.
+    const group = 8;
+    try {
+      for (let first = 0; first < count; first += group) {
+        const keys = Array.from({ length: Math.min(group, count - first) }, (_, k) => chunkKey(this.id, path, first + k));
+        const values = await getMany<unknown>(keys, chunkStore());
+        const checks = values.map(async (value, k) => {
+          const index = first + k;
+          if (!(value instanceof ArrayBuffer) || value.byteLength !== chunkSize(entry.size, entry.chunkBytes, index)) return false;
+          const bytes = new Uint8Array(value);
+          if ((await chunkHash(bytes)) !== entry.chunks[index]) return false;
+          out.set(bytes, index * entry.chunkBytes);
+          return true;
+        });
+        if (!(await Promise.all(checks)).every(Boolean)) return null;
+      }
+    } catch {
+      return null;
+    }
+    return out;
+  }
+
+  private async putChunk(key: ChunkKey, bytes: ArrayBuffer): Promise<void> {
+    if (this.stop.signal.aborted) throw new ClipError('ABORTED', `the load failed; ${key[1]} is not stored`);
+    if (this.hooks.failWritesAfter !== undefined && this.writes >= this.hooks.failWritesAfter) {
+      throw new ClipError('QUOTA', 'the disk is full (test hook: failWritesAfter)');
+    }
+    this.writes++;
+    if (this.uncached) return;
+    try {
+      await set(key, bytes, chunkStore());
+    } catch (cause) {
+      if (isQuotaError(cause)) throw new ClipError('QUOTA', `the disk is full: storing ${key[1]} failed`, { cause });
+      // The model still loads; it just is not cached this time.
+      this.uncached = true;
+    }
+  }
+
+  /** Refuses to start a file that cannot fit, saying how much is needed and available. */
+  private async checkRoom(path: string, total: number | undefined): Promise<void> {
+    if (!this.persistAsked) {
+      this.persistAsked = true;
+      // Ask once per load: persistent storage is not evicted under pressure. Best effort.
+      await globalThis.navigator?.storage?.persist?.().catch(() => false);
+    }
+    if (total === undefined) return;
+    const { quota, usage }: { quota?: number; usage?: number } =
+      this.hooks.storageEstimate ?? (await globalThis.navigator?.storage?.estimate?.().catch(() => ({}))) ?? {};
+    if (quota === undefined || usage === undefined) return;
+    const available = Math.max(0, quota - usage);
+    if (total > available) {
+      throw new ClipError('QUOTA', `${path} needs ${total} bytes of storage, but only ${available} are available`);
+    }
+  }
+
+  private fetchAndStore(path: string, options: ReadOptions): Promise<Uint8Array> {
+    const work = this.fetchAndStoreNow(path, options);
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  private async fetchAndStoreNow(path: string, options: ReadOptions): Promise<Uint8Array> {
+    const signal = options.signal ? AbortSignal.any([options.signal, this.stop.signal]) : this.stop.signal;
+    const writer = new ChunkWriter(this.id, path, this.hooks.chunkBytes ?? CHUNK_BYTES, (key, bytes) => this.putChunk(key, bytes));
+    try {
+      if (this.source.kind === 'files') {
+        const file = this.source.files[path];
+        if (!file) throw new ClipError('MODEL_NOT_FOUND', `the picked folder has no ${path}`);
+        await this.checkRoom(path, file.size);
+        writer.restart(file.size);
+        const reader = file.stream().getReader();
+        let loaded = 0;
+        for (;;) {
+          if (signal.aborted) throw new ClipError('ABORTED', `reading ${path} was stopped`);
+          const { done, value } = await reader.read();
+          if (done) break;
+          await writer.write(value);
+          loaded += value.length;
+          options.onProgress?.(loaded, file.size);
+        }
+      } else {
+        const url = new URL(path, this.source.baseUrl).href;
+        let total: number | undefined;
+        await download(url, path, { restart: () => writer.restart(total), write: (piece) => writer.write(piece) }, {
+          signal,
+          onProgress: options.onProgress,
+          onSize: async (size) => {
+            total = size;
+            writer.restart(size);
+            await this.checkRoom(path, size);
+          },
+          retries: this.hooks.retries,
+          backoffMs: this.hooks.backoffMs,
+        });
+      }
+      const { entry, bytes } = await writer.finish();
+      this.fresh.set(path, entry);
+      return bytes;
+    } catch (error) {
+      // Nothing of this file stays: its chunks are not in a manifest, so they would only waste room.
+      if (!this.manifest?.files[path]) await deleteChunks(this.id, path).catch(() => undefined);
+      throw error;
+    }
+  }
+}
