@@ -138,6 +138,7 @@ export class ClipEngine {
       ]);
       const tokenizer = ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
+      const dim = readProjectionDim(config);
       const sessions = await ModelSessions.create({
         files: { read, has: (path: string) => store.has(path), dtypes: model.dtypes },
         modelId: model.id,
@@ -159,7 +160,7 @@ export class ClipEngine {
         await sessions.dispose();
         throw error;
       });
-      return new ClipEngine(model.id, readProjectionDim(config), readLogitScale(config), tokenizer, preprocessor, sessions);
+      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions);
     } catch (error) {
       await store.discard();
       throw error;

@@ -22,6 +22,8 @@ export interface StoreHooks {
   failWritesAfter?: number;
   /** Chunk size for files stored by this load (tests use small ones to get many chunks). */
   chunkBytes?: number;
+  /** Neither read nor write the cache (the benchmark's in-memory floor). */
+  noCache?: boolean;
   /** Download retries and the first backoff (tests shorten them). */
   retries?: number;
   backoffMs?: number;
@@ -86,7 +88,8 @@ class ChunkWriter {
     private readonly model: string,
     private readonly path: string,
     private readonly chunkBytes: number,
-    private readonly store: (key: ChunkKey, bytes: ArrayBuffer) => Promise<void>,
+    /** Stores a chunk; null when nothing is cached (then nothing is hashed either). */
+    private readonly store: ((key: ChunkKey, bytes: ArrayBuffer) => Promise<void>) | null,
   ) {
     this.pending = new Uint8Array(chunkBytes);
   }
@@ -102,7 +105,7 @@ class ChunkWriter {
   }
 
   async write(piece: Uint8Array): Promise<void> {
-    this.hash.update(piece);
+    if (this.store) this.hash.update(piece);
     let p = 0;
     while (p < piece.length) {
       const take = Math.min(this.chunkBytes - this.fill, piece.length - p);
@@ -117,9 +120,13 @@ class ChunkWriter {
     // A copy of exactly this chunk: IndexedDB would otherwise store the whole backing buffer.
     const bytes = this.pending.slice(0, this.fill);
     const index = this.hashes.length;
-    const digest = await chunkHash(bytes);
-    await this.store(chunkKey(this.model, this.path, index), bytes.buffer);
-    this.hashes.push(digest);
+    if (this.store) {
+      const digest = await chunkHash(bytes);
+      await this.store(chunkKey(this.model, this.path, index), bytes.buffer);
+      this.hashes.push(digest);
+    } else {
+      this.hashes.push('');
+    }
     // Straight into the preallocated file while the bytes fit; should more come than announced,
     // the rest is kept aside and the file assembled at the end.
     if (this.file && this.parts.length === 0 && this.size + bytes.length <= this.file.length) this.file.set(bytes, this.size);
@@ -166,7 +173,9 @@ export class ModelStore {
   ) {}
 
   static async open(id: string, source: ModelSource, hooks: StoreHooks = {}): Promise<ModelStore> {
-    return new ModelStore(id, source, await readManifest(id), hooks);
+    const store = new ModelStore(id, source, hooks.noCache ? null : await readManifest(id), hooks);
+    store.uncached = hooks.noCache === true;
+    return store;
   }
 
   /** Whether the cache holds `path` (it may still turn out corrupt when read). */
@@ -297,7 +306,8 @@ export class ModelStore {
 
   private async fetchAndStoreNow(path: string, options: ReadOptions): Promise<Uint8Array> {
     const signal = options.signal ? AbortSignal.any([options.signal, this.stop.signal]) : this.stop.signal;
-    const writer = new ChunkWriter(this.id, path, this.hooks.chunkBytes ?? CHUNK_BYTES, (key, bytes) => this.putChunk(key, bytes));
+    const store = this.uncached && this.hooks.noCache ? null : (key: ChunkKey, bytes: ArrayBuffer) => this.putChunk(key, bytes);
+    const writer = new ChunkWriter(this.id, path, this.hooks.chunkBytes ?? CHUNK_BYTES, store);
     try {
       if (this.source.kind === 'files') {
         const file = this.source.files[path];

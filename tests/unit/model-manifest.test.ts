@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { chunkCount, chunkSize, manifestBytes, parseManifest, type ModelManifest } from '../../src/core/model-manifest';
+
+const hash = (c: string) => c.repeat(64);
+const good: ModelManifest = {
+  version: 1,
+  id: 'Xenova/clip-vit-base-patch32',
+  source: 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/',
+  files: {
+    'config.json': { size: 10, chunkBytes: 4, sha256: hash('a'), chunks: [hash('1'), hash('2'), hash('3')] },
+    'empty.json': { size: 0, chunkBytes: 4, sha256: hash('b'), chunks: [hash('4')] },
+  },
+  absent: ['tokenizer_config.json'],
+  updatedAt: 5,
+};
+
+describe('model manifest', () => {
+  it('cuts files into chunks, the last one shorter, an empty file into one empty chunk', () => {
+    expect(chunkCount(10, 4)).toBe(3);
+    expect([0, 1, 2].map((i) => chunkSize(10, 4, i))).toEqual([4, 4, 2]);
+    expect(chunkCount(8, 4)).toBe(2);
+    expect(chunkCount(0, 4)).toBe(1);
+    expect(chunkSize(0, 4, 0)).toBe(0);
+  });
+
+  it('accepts a well-formed manifest and sums its bytes', () => {
+    expect(parseManifest(structuredClone(good))).toEqual(good);
+    expect(manifestBytes(good)).toBe(10);
+  });
+
+  it('treats anything malformed as no manifest: the model is then absent, never half-trusted', () => {
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'x',
+      { ...good, version: 2 },
+      { ...good, files: { 'a.onnx': { ...good.files['config.json']!, chunks: [hash('1')] } } }, // too few chunk hashes
+      { ...good, files: { 'a.onnx': { ...good.files['config.json']!, sha256: 'ABC' } } },
+      { ...good, files: { 'a.onnx': { ...good.files['config.json']!, size: -1 } } },
+      { ...good, files: { 'a.onnx': { ...good.files['config.json']!, chunkBytes: 0 } } },
+      { ...good, absent: [3] },
+      { ...good, id: 7 },
+    ];
+    for (const value of bad) expect(parseManifest(value), JSON.stringify(value)?.slice(0, 80)).toBeNull();
+  });
+});
