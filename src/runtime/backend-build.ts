@@ -18,7 +18,8 @@ export interface ModelFileReader {
 export interface TowerFiles {
   dtype: Dtype;
   vision: Uint8Array;
-  text: Uint8Array;
+  /** Still being read when both files are cached: the vision session builds meanwhile. */
+  text: Uint8Array | Promise<Uint8Array>;
 }
 
 /** Both towers on one backend, at one dtype. */
@@ -50,6 +51,13 @@ export async function readFirstAvailable(
   const order = candidates.filter((d) => !known || known.includes(d)).sort((a, b) => Number(cached(b)) - Number(cached(a)));
   const missing: string[] = [];
   for (const dtype of order) {
+    if (cached(dtype)) {
+      // Both are there: no fallback to decide, so the text file is read (off this thread)
+      // while the vision session is built from the vision file.
+      const text = files.read(modelFile('text', dtype), signal);
+      text.catch(() => undefined); // awaited by buildBackend, or dropped with a failed vision read
+      return { dtype, vision: await files.read(modelFile('vision', dtype), signal), text };
+    }
     try {
       const [vision, text] = await Promise.all([
         files.read(modelFile('vision', dtype), signal),
@@ -80,7 +88,7 @@ export async function buildBackend({ ort, device, gpu, files, eos }: BuildOption
   const vision = await Encoder.create({ ...common, tower: 'vision', model: files.vision, eos });
   let text: Encoder;
   try {
-    text = await Encoder.create({ ...common, tower: 'text', model: files.text, eos });
+    text = await Encoder.create({ ...common, tower: 'text', model: await files.text, eos });
   } catch (error) {
     await vision.release().catch(() => undefined);
     throw error;

@@ -112,10 +112,13 @@ async function startWasm(
   options: SessionsOptions,
   candidates: readonly Dtype[],
 ): Promise<{ backend: Backend; loaded: LoadedOrt }> {
+  // The files (from the cache: read and checked off this thread) while ORT's WASM compiles.
+  const reading = readFirstAvailable(options.files, candidates, options.signal);
+  reading.catch(() => undefined); // awaited below; ORT failing first must not leave it unhandled
   const loaded = await loadOrt('wasm', options).catch((cause: unknown) => {
     throw new ClipError('BACKEND_UNAVAILABLE', `could not load onnxruntime-web: ${describeError(cause)}`, { cause });
   });
-  const files = await readFirstAvailable(options.files, candidates, options.signal);
+  const files = await reading;
   try {
     const backend = await buildBackend({ ort: loaded.ort, device: 'wasm', files, eos: BigInt(specialIds(options.config).eos) });
     return { backend, loaded };
