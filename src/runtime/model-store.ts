@@ -74,8 +74,13 @@ function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'QuotaExceededError' || error.name === 'UnknownError');
 }
 
-/** Chunk writes a download may run ahead of. */
-const MAX_WRITES_IN_FLIGHT = 3;
+/**
+ * Bytes of chunk writes a download may run ahead of. IndexedDB writes (~25–50 MB/s on a small
+ * machine) are slower than a local or fast network: up to this much is queued, so the sessions
+ * can be built from the downloaded bytes while the cache catches up; beyond it the download
+ * waits, which bounds memory for large models.
+ */
+const MAX_BYTES_IN_FLIGHT = 256 * 1024 * 1024;
 
 /** Receives a file's bytes, stores them chunk by chunk, and assembles the file in memory. */
 class ChunkWriter {
@@ -86,6 +91,7 @@ class ChunkWriter {
   private hash = new Sha256();
   private hashes: string[] = [];
   private size = 0;
+  private wholeHash: string | undefined;
   /** Chunk writes not yet confirmed, oldest first. */
   private writing: Promise<void>[] = [];
 
@@ -139,7 +145,7 @@ class ChunkWriter {
       work.catch(() => undefined); // surfaced by the await below or in finish()
       this.writing.push(work);
       this.hashes.push('');
-      if (this.writing.length > MAX_WRITES_IN_FLIGHT) await this.writing.shift();
+      if (this.writing.length * this.chunkBytes > MAX_BYTES_IN_FLIGHT) await this.writing.shift();
     } else {
       this.hashes.push('');
     }
@@ -151,11 +157,35 @@ class ChunkWriter {
     this.fill = 0;
   }
 
-  async finish(): Promise<{ entry: StoredFile; bytes: Uint8Array }> {
+  /**
+   * The file's bytes, and `stored`: resolves with its manifest entry once every chunk is in
+   * IndexedDB (the chunk hashes are known only then), rejects if a write failed.
+   */
+  async finish(): Promise<{ bytes: Uint8Array; stored: Promise<StoredFile> }> {
     if (this.fill > 0 || this.hashes.length === 0) await this.flush();
-    await Promise.all(this.writing.splice(0));
-    const entry: StoredFile = { size: this.size, chunkBytes: this.chunkBytes, sha256: this.hash.hex(), chunks: this.hashes };
-    if (this.file && this.parts.length === 0 && this.file.length === this.size) return { entry, bytes: this.file };
+    const writes = this.writing.splice(0);
+    // Every write settles before a failure is reported, so a cleanup after it deletes them all.
+    const stored = Promise.allSettled(writes).then((results) => {
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return this.entry();
+    });
+    stored.catch(() => undefined); // awaited by commit or discard
+    return { bytes: this.assemble(), stored };
+  }
+
+  /** Lets the writes in flight land (or fail): after this, no chunk of this file is still coming. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.writing.splice(0));
+  }
+
+  private entry(): StoredFile {
+    return { size: this.size, chunkBytes: this.chunkBytes, sha256: this.wholeHash!, chunks: this.hashes };
+  }
+
+  private assemble(): Uint8Array {
+    this.wholeHash = this.hash.hex();
+    if (this.file && this.parts.length === 0 && this.file.length === this.size) return this.file;
     // Size unknown (or not as announced): assemble what came.
     const bytes = new Uint8Array(this.size);
     const placed = this.size - this.parts.reduce((n, p) => n + p.length, 0);
@@ -165,7 +195,7 @@ class ChunkWriter {
       bytes.set(part, offset);
       offset += part.length;
     }
-    return { entry, bytes };
+    return bytes;
   }
 }
 
@@ -181,6 +211,8 @@ export class ModelStore {
   private readonly stop = new AbortController();
   /** Reads still fetching: discard waits for them, so nothing is written after it returns. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Files downloaded whose chunks are still being written, by path. */
+  private readonly storing = new Map<string, Promise<StoredFile>>();
 
   private constructor(
     readonly id: string,
@@ -197,12 +229,15 @@ export class ModelStore {
 
   /** Whether the cache holds `path` (it may still turn out corrupt when read). */
   has(path: string): boolean {
-    return this.fresh.has(path) || this.manifest?.files[path] !== undefined;
+    return this.fresh.has(path) || this.storing.has(path) || this.manifest?.files[path] !== undefined;
   }
 
   /** The file's bytes: from the cache, checked chunk by chunk, or fetched and stored. */
   async read(path: string, options: ReadOptions = {}): Promise<Uint8Array> {
-    const known = this.manifest?.files[path];
+    // Read twice in one load (WebGPU's probe reads the q4 file its reference also uses): the
+    // second read comes from what the first stored.
+    const storing = this.storing.get(path);
+    const known = this.fresh.get(path) ?? (storing && (await storing.catch(() => undefined))) ?? this.manifest?.files[path];
     if (known) {
       const cached = await this.readCached(path, known);
       if (cached) return cached;
@@ -225,6 +260,12 @@ export class ModelStore {
 
   /** Adds the files this load stored to the manifest, in one write: the model is now complete. */
   async commit(): Promise<void> {
+    try {
+      await this.settleStoring();
+    } catch (error) {
+      await this.discard();
+      throw error;
+    }
     if (this.uncached) return this.discard();
     if (this.fresh.size === 0 && this.newlyAbsent.size === 0) return;
     const files = { ...this.manifest?.files, ...Object.fromEntries(this.fresh) };
@@ -251,9 +292,26 @@ export class ModelStore {
   async discard(): Promise<void> {
     this.stop.abort(new ClipError('ABORTED', 'the model load failed'));
     await Promise.allSettled([...this.inFlight]);
+    await this.settleStoring().catch(() => undefined);
     const paths = [...this.fresh.keys()];
     this.fresh.clear();
     await Promise.all(paths.filter((p) => !this.manifest?.files[p]).map((p) => deleteChunks(this.id, p).catch(() => undefined)));
+  }
+
+  /** Waits for the files still being written; each becomes `fresh` (ready for the manifest). */
+  private async settleStoring(): Promise<void> {
+    const pending = [...this.storing];
+    this.storing.clear();
+    const results = await Promise.allSettled(pending.map(([, stored]) => stored));
+    const broken: string[] = [];
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') this.fresh.set(pending[i]![0], result.value);
+      else broken.push(pending[i]![0]);
+    });
+    // A file whose writes failed part way: whatever of it landed goes.
+    await Promise.all(broken.filter((p) => !this.manifest?.files[p]).map((p) => deleteChunks(this.id, p).catch(() => undefined)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async readCached(path: string, entry: StoredFile): Promise<Uint8Array | null> {
@@ -374,11 +432,14 @@ export class ModelStore {
           backoffMs: this.hooks.backoffMs,
         });
       }
-      const { entry, bytes } = await writer.finish();
-      this.fresh.set(path, entry);
+      const { bytes, stored } = await writer.finish();
+      // The caller builds its session from `bytes` while the last chunks are still being
+      // written; commit() waits for them.
+      this.storing.set(path, stored);
       return bytes;
     } catch (error) {
       // Nothing of this file stays: its chunks are not in a manifest, so they would only waste room.
+      await writer.settle();
       if (!this.manifest?.files[path]) await deleteChunks(this.id, path).catch(() => undefined);
       throw error;
     }
