@@ -5,7 +5,7 @@ const hash = (c: string) => c.repeat(64);
 const good: ModelManifest = {
   version: 1,
   id: 'Xenova/clip-vit-base-patch32',
-  source: 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/',
+  source: 'http://127.0.0.1:5175/m/test/',
   files: {
     'config.json': { size: 10, chunkBytes: 4, sha256: hash('a'), chunks: [hash('1'), hash('2'), hash('3')] },
     'empty.json': { size: 0, chunkBytes: 4, sha256: hash('b'), chunks: [hash('4')] },

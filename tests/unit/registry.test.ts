@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClipError } from '../../src/core/errors';
-import { DEFAULT_MODEL, REGISTRY, resolveModel } from '../../src/runtime/registry';
+import { DEFAULT_MODEL, HUB_URL, REGISTRY, resolveModel } from '../../src/runtime/registry';
 
-const PAGE = 'https://photos.example/app/index.html';
+const PAGE = 'http://127.0.0.1:5174/app/index.html';
 const codeOf = (f: () => unknown) => {
   try {
     f();
@@ -18,21 +18,23 @@ describe('resolveModel', () => {
     expect(DEFAULT_MODEL).toBe('Xenova/clip-vit-base-patch32');
     const resolved = resolveModel(undefined, PAGE);
     expect(resolved.id).toBe(DEFAULT_MODEL);
-    expect(resolved.source).toEqual({ kind: 'url', baseUrl: 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/' });
+    // Nothing is fetched here: only where the files would come from.
+    expect(new URL(HUB_URL).protocol).toBe('https:');
+    expect(resolved.source).toEqual({ kind: 'url', baseUrl: `${HUB_URL}Xenova/clip-vit-base-patch32/resolve/main/` });
     expect(resolved.dtypes).toContain('q8');
   });
 
   it('takes any Hub repository as owner/name', () => {
     expect(resolveModel('someone/clip-finetune', PAGE)).toEqual({
       id: 'someone/clip-finetune',
-      source: { kind: 'url', baseUrl: 'https://huggingface.co/someone/clip-finetune/resolve/main/' },
+      source: { kind: 'url', baseUrl: `${HUB_URL}someone/clip-finetune/resolve/main/` },
     });
   });
 
   it('resolves folder URLs against the page, with one trailing slash and no query, as the cache id', () => {
-    expect(resolveModel('/models/test', PAGE).id).toBe('https://photos.example/models/test/');
-    expect(resolveModel('./models/test/?v=2#x', PAGE).id).toBe('https://photos.example/app/models/test/');
-    expect(resolveModel('https://cdn.example/clip/', PAGE).source).toEqual({ kind: 'url', baseUrl: 'https://cdn.example/clip/' });
+    expect(resolveModel('/models/test', PAGE).id).toBe('http://127.0.0.1:5174/models/test/');
+    expect(resolveModel('./models/test/?v=2#x', PAGE).id).toBe('http://127.0.0.1:5174/app/models/test/');
+    expect(resolveModel('http://127.0.0.1:5175/clip/', PAGE).source).toEqual({ kind: 'url', baseUrl: 'http://127.0.0.1:5175/clip/' });
   });
 
   it('refuses schemes other than http(s), and empty input', () => {
