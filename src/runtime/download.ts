@@ -1,7 +1,7 @@
 // Downloads one file as a stream into a sink, surviving dropped connections: each retry waits
 // longer (exponential backoff) and asks for the rest with an HTTP Range request; a server that
 // ignores Range answers 200 with the whole file, and the sink starts over.
-import { ClipError } from '../core/errors';
+import { abortError, ClipError } from '../core/errors';
 
 export interface DownloadSink {
   /** The file starts over from byte 0 (first response, or a server that refused Range). */
@@ -27,18 +27,16 @@ export interface DownloadOptions {
   backoffMs?: number | undefined;
 }
 
-const aborted = (path: string, cause?: unknown) => new ClipError('ABORTED', `the download of ${path} was aborted`, { cause });
-
 function sleep(ms: number, signal: AbortSignal | undefined, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted(path, signal.reason));
+    if (signal?.aborted) return reject(abortError(signal, `the download of ${path}`));
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(aborted(path, signal?.reason));
+      reject(abortError(signal!, `the download of ${path}`));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -83,7 +81,7 @@ export async function download(url: string, path: string, sink: DownloadSink, op
       try {
         response = await fetch(url, { headers, ...(signal ? { signal } : {}) });
       } catch (cause) {
-        if (signal?.aborted) throw aborted(path, cause);
+        if (signal?.aborted) throw abortError(signal, `the download of ${path}`);
         throw new ClipError('DOWNLOAD_FAILED', `could not fetch ${url}: ${String(cause)}`, { cause });
       }
       if (response.status === 404 || response.status === 410) throw new ClipError('MODEL_NOT_FOUND', `${url} does not exist (${response.status})`);
@@ -118,7 +116,7 @@ export async function download(url: string, path: string, sink: DownloadSink, op
           try {
             chunk = await reader.read();
           } catch (cause) {
-            if (signal?.aborted) throw aborted(path, cause);
+            if (signal?.aborted) throw abortError(signal, `the download of ${path}`);
             throw new ClipError('DOWNLOAD_FAILED', `the download of ${path} broke off after ${received} bytes`, { cause });
           }
           if (chunk.done) break;

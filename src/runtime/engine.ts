@@ -125,16 +125,20 @@ export class ClipEngine {
     const { signal, onProgress } = call;
     const store = await ModelStore.open(model.id, model.source, options.storeHooks);
     const progress = new DownloadProgress((event) => onProgress?.(event));
-    const read = (path: string, readSignal?: AbortSignal) =>
-      store.read(path, { signal: readSignal ?? signal, onProgress: progress.forFile(path) });
+    const readOptions = (path: string, readSignal?: AbortSignal) => ({
+      signal: readSignal ?? signal,
+      onProgress: progress.forFile(path),
+    });
+    const read = (path: string, readSignal?: AbortSignal) => store.read(path, readOptions(path, readSignal));
+    const readJson = async (path: string) => parseJsonFile(path, await read(path));
     try {
       const [config, preprocessorJson, tokenizerJson, tokenizerConfig] = await Promise.all([
-        read('config.json').then((b) => parseJsonFile('config.json', b)),
-        read('preprocessor_config.json').then((b) => parseJsonFile('preprocessor_config.json', b)),
-        read('tokenizer.json').then((b) => parseJsonFile('tokenizer.json', b)),
+        readJson('config.json'),
+        readJson('preprocessor_config.json'),
+        readJson('tokenizer.json'),
         store
-          .readOptional('tokenizer_config.json', { signal, onProgress: progress.forFile('tokenizer_config.json') })
-          .then((b) => (b === undefined ? undefined : parseJsonFile('tokenizer_config.json', b))),
+          .readOptional('tokenizer_config.json', readOptions('tokenizer_config.json'))
+          .then((bytes) => bytes && parseJsonFile('tokenizer_config.json', bytes)),
       ]);
       const tokenizer = ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
       const preprocessor = parsePreprocessorConfig(preprocessorJson);

@@ -3,7 +3,7 @@
 // and each chunk's SHA-256) is written only after all the files a load needed are stored, so a
 // model is in the cache complete or not at all. Every read checks each chunk's size and hash;
 // a missing or corrupt chunk makes that file be fetched again, never handed to ORT.
-import { createStore, del, get, getMany, set, type UseStore } from 'idb-keyval';
+import { createStore, get, getMany, set, type UseStore } from 'idb-keyval';
 import { ClipError } from '../core/errors';
 import { chunkCount, chunkSize, CHUNK_BYTES, parseManifest, type ModelManifest, type StoredFile } from '../core/model-manifest';
 import { Sha256 } from '../core/sha256';
@@ -40,11 +40,11 @@ let chunks: UseStore | undefined;
 export const manifestStore = (): UseStore => (manifests ??= createStore('webclip-models', 'manifests'));
 export const chunkStore = (): UseStore => (chunks ??= createStore('webclip-model-chunks', 'chunks'));
 
-export type ChunkKey = [model: string, path: string, index: number];
-export const chunkKey = (model: string, path: string, index: number): ChunkKey => [model, path, index];
+type ChunkKey = [model: string, path: string, index: number];
+const chunkKey = (model: string, path: string, index: number): ChunkKey => [model, path, index];
 
 /** Every chunk key of a model, or of one of its files. */
-export function chunkRange(model: string, path?: string): IDBKeyRange {
+function chunkRange(model: string, path?: string): IDBKeyRange {
   // Arrays sort element by element, and any array sorts after any number or string.
   return path === undefined ? IDBKeyRange.bound([model], [model, []]) : IDBKeyRange.bound([model, path], [model, path, []]);
 }
