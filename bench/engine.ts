@@ -2,9 +2,10 @@
 // from JPEG Blobs and captions to normalized embeddings, against raw onnxruntime-web on ready
 // tensors (webclip's overhead) and transformers.js (the peer), on the full-size ViT-B/32 export
 // with random weights. Interleaved rounds, medians, ratios paired per round.
-// Run: npx tsx bench/engine.ts [--quick] [--dtype q8|fp32] [--rounds N]
+// Run: npx tsx bench/engine.ts [--quick] [--dtype q8|fp32] [--rounds N] [--only text,small,...]
 //   --quick: batch 8, one round, 2-thread engines only: a smoke run. --dtype: that phase only.
-//   --rounds: N timed rounds at every batch size.
+//   --rounds: N timed rounds at every batch size. --only: those workloads (pixels, small, large,
+//   text; raw ORT's `image` goes with pixels) and no cold starts: a focused run.
 // Writes bench/out/engine.md.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -57,6 +58,12 @@ if (roundsArg > 0) {
   for (const phase of PHASES) for (const batch of Object.keys(phase.rounds)) phase.rounds[Number(batch)] = n;
 }
 const DTYPES = PHASES.map((p) => p.dtype);
+const onlyArg = process.argv.indexOf('--only');
+const ONLY_WORKLOADS = onlyArg > 0 ? new Set(process.argv[onlyArg + 1]!.split(',') as Workload[]) : undefined;
+if (ONLY_WORKLOADS?.has('pixels')) ONLY_WORKLOADS.add('image');
+for (const w of ONLY_WORKLOADS ?? []) {
+  if (!['pixels', 'image', 'small', 'large', 'text'].includes(w)) throw new Error(`--only: unknown workload ${w}`);
+}
 /**
  * Engines at their default thread count (1 on 2 cores) only up to this batch, and not on 12 MP
  * photos, whose decode and resize don't use ORT's threads anyway: they are slow.
@@ -92,7 +99,7 @@ function plan(phase: Phase, batch: number, round: number): [Timed, Workload][][]
     batch <= LARGE_ALL_ROUNDS_UP_TO || round === 0 ? photos('large') : [],
     pick([['ort-2t', 'text'], ['webclip', 'text'], ['tjs-2t', 'text'], ['ort-default', 'text'], ['tjs-default', 'text']]),
   ];
-  return groups.filter((g) => g.length > 0);
+  return groups.map((g) => g.filter(([, w]) => !ONLY_WORKLOADS || ONLY_WORKLOADS.has(w))).filter((g) => g.length > 0);
 }
 
 const rotate = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length]!);
@@ -281,7 +288,7 @@ async function main(): Promise<void> {
       write();
     }
     const tCold = Date.now();
-    cold = await runColdStarts(browser, base, offsite);
+    if (!ONLY_WORKLOADS) cold = await runColdStarts(browser, base, offsite);
     console.log(`cold starts in ${((Date.now() - tCold) / 1000).toFixed(0)} s`);
     console.log(write());
   } finally {

@@ -86,6 +86,8 @@ function throughputTable(result: PhaseResult): string[] {
         ['tjs-2t', workload],
         ['tjs-default', workload],
       ];
+      // A focused run (--only) leaves some workloads out.
+      if (!engines.some(([e, w]) => s.has(`${e}|${w}|total`))) continue;
       const row = rowRounds(
         s,
         engines.map(([e, w]) => `${e}|${w}`),
