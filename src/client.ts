@@ -9,10 +9,16 @@ import type { Device, Dtype, EngineInfo } from './runtime/engine';
 import type { SessionTestHooks } from './runtime/model-sessions';
 import type { StoreHooks } from './runtime/model-store';
 import { resolveModel, type ModelInput } from './runtime/registry';
+import { libraryClient, type Library } from './library-client';
+import type { LibraryMeta } from './runtime/library-db';
+import type { ImportOptions } from './runtime/library-transfer';
+import type { LibraryInfo, LibraryOptions } from './runtime/photo-library';
 import { installTransferHandlers } from './transfer-handlers';
 import type { ProgressCallback } from './wire';
 
-export type { Device, Dtype, LabelScore, ImageInput, ModelInput, ProgressCallback };
+export type { Device, Dtype, LabelScore, ImageInput, ModelInput, ProgressCallback, Library, LibraryOptions, LibraryInfo, ImportOptions };
+/** A stored library as `clip.libraries()` lists it (it may belong to another model). */
+export type LibrarySummary = LibraryMeta;
 export type ClipInfo = EngineInfo;
 
 export interface ClipOptions {
@@ -58,6 +64,17 @@ export interface Clip {
   embedTexts(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
   /** Labels scored by softmax(logitScale × cosine), best first; scores sum to 1. */
   classify(image: ImageInput, labels: readonly string[], options?: ClassifyOptions): Promise<LabelScore[]>;
+  /**
+   * Opens (or creates) the persistent photo library `name`, bound to this model. A library
+   * indexed by another model rejects with MODEL_MISMATCH unless `allowStale` (then `reindex`).
+   */
+  library(name: string, options?: LibraryOptions): Promise<Library>;
+  /** Imports a file made by `lib.export()` (same model); rejects a bad file, touching nothing. */
+  importLibrary(file: Blob, options?: ImportOptions): Promise<Library>;
+  /** Deletes a library and all its vectors. */
+  deleteLibrary(name: string): Promise<void>;
+  /** Every stored library, whichever model made it. */
+  libraries(): Promise<LibrarySummary[]>;
   /** Stops the worker and frees the model. Calls after this reject. */
   dispose(): Promise<void>;
 }
@@ -128,6 +145,10 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
       return value;
     });
   };
+  // Library calls carry no engine info: guarded against a dead worker and a disposed Clip only.
+  const call = <T>(work: () => Promise<T>): Promise<T> =>
+    disposed ? Promise.reject(new ClipError('BAD_INPUT', 'this Clip was disposed')) : guarded(work());
+  const link = { remote, call };
   const access: ClipTestAccess = {
     loseDevice: () => remote.loseDeviceForTest(),
     cachedLabels: () => remote.cachedLabels(),
@@ -152,6 +173,19 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
         remote.classify(Comlink.transfer(wire[0]!, transfer), [...labels], templates ? [...templates] : undefined, signal),
       );
     },
+    async library(name, libraryOptions = {}) {
+      const { storage, allowStale } = libraryOptions;
+      const opened = await call(() =>
+        remote.libraryOpen(name, { ...(storage ? { storage } : {}), ...(allowStale ? { allowStale } : {}) }),
+      );
+      return libraryClient(opened.name, link);
+    },
+    async importLibrary(file, importOptions = {}) {
+      const opened = await call(() => remote.libraryImport(file, importOptions.name === undefined ? {} : { name: importOptions.name }));
+      return libraryClient(opened.name, link);
+    },
+    deleteLibrary: (name) => call(() => remote.libraryDelete(name)),
+    libraries: () => call(() => remote.libraryList()),
     async dispose() {
       if (disposed) return;
       disposed = true;

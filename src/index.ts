@@ -1,6 +1,34 @@
 // webclip's public surface: everything a page imports, listed by name.
 export { createClip } from './client';
-export type { Clip, ClipInfo, ClipOptions, ClassifyOptions, Device, Dtype, EmbedOptions, ImageInput, LabelScore, ModelInput } from './client';
+export type {
+  Clip,
+  ClipInfo,
+  ClipOptions,
+  ClassifyOptions,
+  Device,
+  Dtype,
+  EmbedOptions,
+  ImageInput,
+  ImportOptions,
+  LabelScore,
+  Library,
+  LibraryInfo,
+  LibraryOptions,
+  LibrarySummary,
+  ModelInput,
+} from './client';
+export type {
+  AddResult,
+  LibraryPhotoInput,
+  LibraryWorkOptions,
+  PhotoFailure,
+  PhotoHit,
+  PhotoTags,
+  TagOptions,
+  TagScore,
+} from './library-client';
+export { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_CATEGORIES, TAG_TEMPLATES } from './core/tag-vocabulary';
+export type { TagCategory } from './core/tag-vocabulary';
 export { modelCache } from './runtime/model-cache';
 export type { CachedModel, CacheUsage } from './runtime/model-cache';
 export { DEFAULT_MODEL, REGISTRY } from './runtime/registry';

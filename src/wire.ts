@@ -11,7 +11,7 @@ export type WireImage =
   /** An input the page could not even prepare: it fails alone, in its slot of the batch. */
   | { readonly kind: 'failed'; readonly code: ClipErrorCode; readonly message: string };
 
-export type ProgressPhase = 'download' | 'backend' | 'session' | 'probe' | 'fallback' | 'embed';
+export type ProgressPhase = 'download' | 'backend' | 'session' | 'probe' | 'fallback' | 'embed' | 'index' | 'tag';
 
 /** Reported through `onProgress`; `file` and byte counts for downloads, item counts for work. */
 export interface ProgressEvent {

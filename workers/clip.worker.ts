@@ -5,6 +5,19 @@ import * as Comlink from 'comlink';
 import { ClipError } from '../src/core/errors';
 import type { LabelScore } from '../src/core/classify';
 import { ClipEngine, type EngineInfo, type EngineOptions } from '../src/runtime/engine';
+import type { TagScore } from '../src/core/tag-scores';
+import type { LibraryMeta } from '../src/runtime/library-db';
+import { exportLibrary, importLibrary, type ImportOptions } from '../src/runtime/library-transfer';
+import {
+  PhotoLibrary,
+  type AddResult,
+  type LibraryInfo,
+  type LibraryOptions,
+  type LibraryPhoto,
+  type PhotoHit,
+  type PhotoTags,
+  type TagOptions,
+} from '../src/runtime/photo-library';
 import { installTransferHandlers } from '../src/transfer-handlers';
 import type { ProgressCallback, WireImage } from '../src/wire';
 
@@ -34,8 +47,21 @@ function release(callback: ProgressCallback | undefined): void {
 
 const buffersOf = (vectors: Float32Array[]): ArrayBuffer[] => vectors.map((v) => v.buffer as ArrayBuffer);
 
+/** The library `name`, opened for the loaded model (once; later calls reuse it). */
+const library = (name: string, options?: LibraryOptions): Promise<PhotoLibrary> => PhotoLibrary.open(ready(), name, options);
+
+/** Runs a library call, then frees its progress callback's proxy. */
+async function releasing<T>(onProgress: ProgressCallback | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    release(onProgress);
+  }
+}
+
 const api = {
   async load(options: EngineOptions, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<EngineInfo> {
+    PhotoLibrary.closeAll();
     await engine?.dispose();
     engine = undefined;
     engine = await ClipEngine.load(options, { signal, onProgress });
@@ -68,7 +94,60 @@ const api = {
   async loseDeviceForTest(): Promise<void> {
     await ready().loseDeviceForTest();
   },
+  async libraryOpen(name: string, options?: LibraryOptions): Promise<LibraryInfo> {
+    return (await library(name, options)).info();
+  },
+  async libraryInfo(name: string): Promise<LibraryInfo> {
+    return (await library(name)).info();
+  },
+  async libraryAdd(name: string, photos: LibraryPhoto[], signal?: AbortSignal, onProgress?: ProgressCallback): Promise<AddResult> {
+    return releasing(onProgress, async () => (await library(name)).add(photos, { signal, onProgress }));
+  },
+  async libraryReindex(name: string, photos: LibraryPhoto[], signal?: AbortSignal, onProgress?: ProgressCallback): Promise<AddResult> {
+    return releasing(onProgress, async () => (await library(name)).reindex(photos, { signal, onProgress }));
+  },
+  async libraryRemove(name: string, ids: string[]): Promise<number> {
+    return (await library(name)).remove(ids);
+  },
+  async libraryCount(name: string): Promise<number> {
+    return (await library(name)).count();
+  },
+  async libraryIds(name: string): Promise<string[]> {
+    return (await library(name)).ids();
+  },
+  async libraryStaleIds(name: string): Promise<string[]> {
+    return (await library(name)).staleIds();
+  },
+  async librarySearch(name: string, text: string, k?: number): Promise<PhotoHit[]> {
+    return (await library(name)).search(text, { k });
+  },
+  async librarySimilar(name: string, target: string | WireImage, k?: number, signal?: AbortSignal): Promise<PhotoHit[]> {
+    return (await library(name)).similar(target, { k, signal });
+  },
+  async libraryTag(name: string, target: string | WireImage, options: TagOptions, signal?: AbortSignal): Promise<TagScore[]> {
+    return (await library(name)).tag(target, { ...options, signal });
+  },
+  async libraryTagAll(name: string, options: TagOptions, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<PhotoTags[]> {
+    return releasing(onProgress, async () => (await library(name)).tagAll({ ...options, signal, onProgress }));
+  },
+  async libraryDuplicates(name: string, threshold?: number): Promise<string[][]> {
+    return (await library(name)).duplicates({ threshold });
+  },
+  async libraryExport(name: string): Promise<Blob> {
+    return exportLibrary(await library(name));
+  },
+  async libraryImport(file: Blob, options?: ImportOptions): Promise<LibraryInfo> {
+    const name = await importLibrary(ready(), file, options);
+    return (await library(name)).info();
+  },
+  async libraryDelete(name: string): Promise<void> {
+    await PhotoLibrary.delete(name);
+  },
+  async libraryList(): Promise<LibraryMeta[]> {
+    return PhotoLibrary.list();
+  },
   async dispose(): Promise<void> {
+    PhotoLibrary.closeAll();
     await engine?.dispose();
     engine = undefined;
   },

@@ -15,6 +15,14 @@ export type ClipErrorCode =
   /** A combination webclip refuses on purpose, e.g. an int8 model on WebGPU. */
   | 'UNSUPPORTED'
   | 'ABORTED'
+  /** A photo library holds vectors of another model (or preprocessing) than the one running. */
+  | 'MODEL_MISMATCH'
+  /** A photo id (or library) that is not there. */
+  | 'NOT_FOUND'
+  /** A file given to importLibrary is not a complete webclip library export. */
+  | 'BAD_LIBRARY_FILE'
+  /** IndexedDB refused a write other than for room (closed, deleted by another tab, private mode). */
+  | 'STORAGE'
   | 'WORKER_CRASHED'
   | 'INTERNAL';
 

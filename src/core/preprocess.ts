@@ -5,6 +5,13 @@ import type { PreprocessorConfig, ResizeTarget } from './preprocess-config';
 import { resampleWindow, type RgbaPixels } from './resample';
 
 export { parsePreprocessorConfig } from './preprocess-config';
+
+/**
+ * The version of the path from image bytes to the model's input (decoding, EXIF orientation,
+ * resampling, cropping, normalizing). Stored with every library vector: bump it when that path
+ * changes the numbers, and libraries know which vectors to re-embed.
+ */
+export const PREPROCESS_VERSION = 'pil-bicubic-1';
 export type { PreprocessorConfig, ResizeTarget } from './preprocess-config';
 export type { ResampleFilter, RgbaPixels } from './resample';
 

@@ -114,7 +114,7 @@ export class ClipEngine {
   private constructor(
     private readonly model: string,
     private readonly dim: number,
-    private readonly logitScale: number,
+    readonly logitScale: number,
     private readonly tokenizer: ClipTokenizer,
     private readonly preprocessor: PreprocessorConfig,
     private readonly sessions: ModelSessions,
@@ -283,7 +283,7 @@ export class ClipEngine {
    * Each label's ensembled embedding. The cache holds promises, so concurrent classify calls
    * with the same labels share one encoding instead of each starting their own.
    */
-  private labelEmbeddings(
+  labelEmbeddings(
     labels: readonly string[],
     templates: readonly string[],
     signal: AbortSignal | undefined,

@@ -13,7 +13,7 @@ import { decodeWithImageDecoder } from './webcodecs-decode';
  * The bitmap's RGBA pixels. A canvas reads opaque pixels exactly; where some are translucent
  * it has rounded their colour through premultiplication, so those are read again by WebGL.
  */
-async function bitmapPixels(bitmap: ImageBitmap): Promise<RgbaPixels> {
+export async function bitmapPixels(bitmap: ImageBitmap): Promise<RgbaPixels> {
   try {
     const { width, height } = bitmap;
     if (width === 0 || height === 0) throw new ClipError('BAD_IMAGE', `the image is empty (${width}×${height})`);
@@ -69,7 +69,7 @@ export async function decodeImage(blob: Blob): Promise<RgbaPixels> {
   return decodeWithBitmap(blob);
 }
 
-async function fetchImage(url: string, signal?: AbortSignal): Promise<Blob> {
+export async function fetchImage(url: string, signal?: AbortSignal): Promise<Blob> {
   let response: Response;
   try {
     response = await fetch(url, signal ? { signal } : {});

@@ -2,7 +2,8 @@
 // `window.webclip`, loaded exactly as an app would load it, plus the committed test images in
 // every form an app might hold them.
 import { createClip, testAccess, type Clip, type ClipTestAccess } from '../../src/client';
-import { ClipError, isClipError, modelCache } from '../../src/index';
+import { BACKGROUND_PROMPTS, ClipError, isClipError, modelCache, TAG_TEMPLATES } from '../../src/index';
+import { distinctPhotos, photo, PHOTO_FILES, reencode } from './library-photos';
 
 export type FixtureKind = 'url' | 'blob' | 'bitmap' | 'imagedata';
 
@@ -22,12 +23,14 @@ async function fixtureImage(kind: FixtureKind, file: string): Promise<string | B
 
 const access = (clip: Clip): ClipTestAccess => (clip as Clip & { [testAccess]: ClipTestAccess })[testAccess];
 
-const webclip = { createClip, access, fixtureImage, ClipError, isClipError, modelCache };
+const webclip = { createClip, access, fixtureImage, ClipError, isClipError, modelCache, photo, PHOTO_FILES, reencode, distinctPhotos, TAG_TEMPLATES, BACKGROUND_PROMPTS };
 
 declare global {
   interface Window {
     webclip: typeof webclip;
     clip?: Clip;
+    /** Whatever a library test keeps in the page between evaluate calls. */
+    kept?: Record<string, unknown>;
   }
 }
 

@@ -1,0 +1,77 @@
+// Calibrated tag scores: each tag is judged on its own against a caption that names nothing,
+// so one threshold means the same for every tag and for any vocabulary.
+//
+// Why not classify's softmax over the vocabulary: there a tag's score depends on which other
+// tags are listed (add "puppy" next to "dog" and "dog" halves), and it sums to 1 across tags, so
+// a photo of a dog on a beach cannot score high on both. Why not the raw cosine: its level moves
+// with the photo (some photos sit closer to every text), so "cosine ≥ 0.25" keeps many tags on
+// one photo and none on another. Here each tag is a two-way choice, CLIP's zero-shot rule with
+// two candidates: the tag's prompts against generic prompts ("a photo.") that fit any photo,
+//   score = σ(logitScale × (cos(photo, tag) − cos(photo, background)))
+// which cancels the photo's overall level and does not see the other tags. 0.5 means "describes
+// this photo exactly as well as saying nothing"; 0.9 means the tag's cosine is higher by
+// ln(9) / logitScale (0.022 at CLIP's scale of 100). What it does not remove is a per-tag bias
+// (some words sit closer to all photos); correcting that needs labelled photos.
+import { ClipError } from './errors';
+import { dot } from './similarity';
+
+export interface TagScore {
+  readonly tag: string;
+  readonly score: number;
+}
+
+export interface TagSelection {
+  /** At most this many tags, best first. */
+  readonly topK: number;
+  /** Only tags scoring at least this (0…1). */
+  readonly threshold: number;
+}
+
+export const DEFAULT_TAG_SELECTION: TagSelection = { topK: 5, threshold: 0.5 };
+
+export function checkTagSelection(options: { topK?: unknown; threshold?: unknown }): TagSelection {
+  const topK = options.topK ?? DEFAULT_TAG_SELECTION.topK;
+  const threshold = options.threshold ?? DEFAULT_TAG_SELECTION.threshold;
+  if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1) {
+    throw new ClipError('BAD_INPUT', `topK must be a positive integer, got ${String(topK)}`);
+  }
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
+    throw new ClipError('BAD_INPUT', `threshold must be a number from 0 to 1, got ${String(threshold)}`);
+  }
+  return { topK, threshold };
+}
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * The calibrated score of every tag for one photo. `photo`, each tag vector and `background`
+ * must be L2-normalized (tags and background ensembled over their prompts).
+ */
+export function tagScores(
+  photo: Float32Array,
+  tagVectors: readonly Float32Array[],
+  background: Float32Array,
+  logitScale: number,
+): Float64Array {
+  const base = dot(photo, background);
+  const scores = new Float64Array(tagVectors.length);
+  for (let i = 0; i < tagVectors.length; i++) scores[i] = calibrate(dot(photo, tagVectors[i]!), base, logitScale);
+  return scores;
+}
+
+/** One score from cosines already computed: cos(photo, tag) and cos(photo, background). */
+export function calibrate(cosine: number, base: number, logitScale: number): number {
+  return sigmoid(logitScale * (cosine - base));
+}
+
+/** The tags to report: at or above the threshold, best first (ties by vocabulary order), at most topK. */
+export function selectTags(tags: readonly string[], scores: ArrayLike<number>, { topK, threshold }: TagSelection): TagScore[] {
+  if (tags.length !== scores.length) throw new ClipError('INTERNAL', 'one score per tag expected');
+  const picked: { tag: string; score: number; order: number }[] = [];
+  for (let i = 0; i < tags.length; i++) {
+    const score = scores[i]!;
+    if (score >= threshold) picked.push({ tag: tags[i]!, score, order: i });
+  }
+  picked.sort((a, b) => b.score - a.score || a.order - b.order);
+  return picked.slice(0, topK).map(({ tag, score }) => ({ tag, score }));
+}

@@ -1,0 +1,453 @@
+// A persistent photo library in the worker: vectors in IndexedDB (library-db.ts), searched in
+// memory (VectorIndex, WASM SIMD), tagged with calibrated scores, grouped into duplicates.
+// Invariants: one record per photo id; a record is written whole (its vector complete) in the
+// same transaction as the library's meta; a vector is only searched by the model that made it.
+import { ClipError, abortError } from '../core/errors';
+import type { VectorMaker } from '../core/library-file';
+import { findDuplicateGroups } from '../core/near-duplicates';
+import { PREPROCESS_VERSION } from '../core/preprocess';
+import type { TagScore } from '../core/tag-scores';
+import { VectorIndex, quantizeInt8 } from '../core/vector-index';
+import type { WireImage } from '../wire';
+import type { ClipEngine } from './engine';
+import { identifyImage, type IdentifiedImage } from './image-identity';
+import * as db from './library-db';
+import type { LibraryMeta, PhotoRecord } from './library-db';
+import { Tagger } from './library-tagging';
+import type {
+  AddResult,
+  LibraryInfo,
+  LibraryOptions,
+  LibraryPhoto,
+  PhotoFailure,
+  PhotoHit,
+  PhotoTags,
+  TagOptions,
+  WorkOptions,
+} from './library-types';
+
+export type { AddResult, LibraryInfo, LibraryOptions, LibraryPhoto, PhotoFailure, PhotoHit, PhotoTags, TagOptions, WorkOptions };
+
+/** Photos identified, looked up and embedded together; each group's records are one transaction. */
+const ADD_CHUNK = 16;
+/** How many photos tagAll scores between abort checks and progress events. */
+const TAG_BLOCK = 256;
+const MAX_ID_LENGTH = 1024;
+export const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
+export const DEFAULT_K = 20;
+
+function checkK(k: unknown): number {
+  const value = k ?? DEFAULT_K;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ClipError('BAD_INPUT', `k must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkId(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
+    throw new ClipError('BAD_INPUT', `a photo id must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
+  }
+  return id;
+}
+
+const failureOf = (id: string, error: unknown): PhotoFailure =>
+  error instanceof ClipError
+    ? { id, code: error.code, message: error.message }
+    : { id, code: 'BAD_IMAGE', message: `could not read this image: ${String(error)}` };
+
+/** Libraries open in this worker, by name: one instance each, so their writes queue up in one place. */
+const open = new Map<string, Promise<PhotoLibrary>>();
+
+export class PhotoLibrary {
+  /** Ids whose stored vectors another model made: not in the index until reindexed. */
+  private readonly stale = new Set<string>();
+  /** Writes (add, remove, reindex) run one at a time, in call order. */
+  private writing: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly engine: ClipEngine,
+    private meta: LibraryMeta,
+    private readonly index: VectorIndex,
+  ) {}
+
+  /** Opens (or creates) the library `name` for the engine's model. */
+  static open(engine: ClipEngine, name: string, options: LibraryOptions = {}): Promise<PhotoLibrary> {
+    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_ID_LENGTH) {
+      return Promise.reject(new ClipError('BAD_INPUT', 'a library name must be a non-empty string'));
+    }
+    if (options.storage !== undefined && options.storage !== 'float32' && options.storage !== 'int8') {
+      return Promise.reject(new ClipError('BAD_INPUT', `storage must be 'float32' or 'int8', got ${String(options.storage)}`));
+    }
+    const existing = open.get(name);
+    if (existing) {
+      return existing.then((library) => {
+        if (library.engine !== engine) throw new ClipError('INTERNAL', 'a library is open with another engine');
+        return library;
+      });
+    }
+    const opening = PhotoLibrary.load(engine, name, options);
+    open.set(name, opening);
+    opening.catch(() => open.delete(name));
+    return opening;
+  }
+
+  /** Closes every open library (the engine they use is going away). */
+  static closeAll(): void {
+    for (const opening of open.values()) void opening.then((library) => library.close(), () => undefined);
+    open.clear();
+  }
+
+  static async delete(name: string): Promise<void> {
+    const opening = open.get(name);
+    open.delete(name);
+    const library = await opening?.catch(() => undefined);
+    if (library) {
+      await library.writing.catch(() => undefined);
+      library.close();
+    }
+    await db.deleteLibrary(name);
+  }
+
+  static list(): Promise<LibraryMeta[]> {
+    return db.listMetas();
+  }
+
+  private static maker(engine: ClipEngine): VectorMaker {
+    return { model: engine.info.model, prep: PREPROCESS_VERSION };
+  }
+
+  private static async load(engine: ClipEngine, name: string, options: LibraryOptions): Promise<PhotoLibrary> {
+    const maker = PhotoLibrary.maker(engine);
+    const dim = engine.info.dim;
+    let meta = await db.getMeta(name);
+    if (!meta) {
+      const now = Date.now();
+      meta = { name, ...maker, dim, storage: options.storage ?? 'float32', createdAt: now, updatedAt: now };
+      await db.createLibrary(meta);
+    } else if (meta.model !== maker.model || meta.prep !== maker.prep || meta.dim !== dim) {
+      if (!options.allowStale) {
+        throw new ClipError(
+          'MODEL_MISMATCH',
+          `the library ${JSON.stringify(name)} was indexed with ${meta.model} (${meta.prep}); this engine runs ` +
+            `${maker.model} (${maker.prep}): open it with {allowStale: true} and reindex its photos`,
+        );
+      }
+      // From now on the library belongs to this model; its old vectors wait for reindex.
+      meta = { ...meta, ...maker, dim, updatedAt: Date.now() };
+      await db.putMeta(meta);
+    }
+    const index = await VectorIndex.create(dim, meta.storage);
+    const library = new PhotoLibrary(engine, meta, index);
+    try {
+      await db.readPhotos(name, (records) => {
+        for (const record of records) library.load(record);
+      });
+    } catch (error) {
+      index.dispose();
+      throw error;
+    }
+    return library;
+  }
+
+  /** Puts a stored record into the index, or into `stale` when another model made it. */
+  private load(record: PhotoRecord): void {
+    if (record.model !== this.meta.model || record.prep !== this.meta.prep || record.vector.byteLength !== this.vectorBytes) {
+      this.stale.add(record.id);
+      this.index.remove(record.id);
+      return;
+    }
+    this.stale.delete(record.id);
+    if (this.meta.storage === 'int8') this.index.upsertQuantized(record.id, new Int8Array(record.vector), record.scale ?? 0);
+    else this.index.upsert(record.id, new Float32Array(record.vector));
+  }
+
+  private get vectorBytes(): number {
+    return this.meta.storage === 'int8' ? this.meta.dim : this.meta.dim * 4;
+  }
+
+  private live(): void {
+    if (this.closed) throw new ClipError('NOT_FOUND', `the library ${JSON.stringify(this.meta.name)} was closed or deleted`);
+  }
+
+  get name(): string {
+    return this.meta.name;
+  }
+
+  info(): LibraryInfo {
+    const { name, model, prep, dim, storage, createdAt, updatedAt } = this.meta;
+    return { name, model, prep, dim, storage, count: this.index.size, stale: this.stale.size, createdAt, updatedAt, kernel: this.index.kernel };
+  }
+
+  count(): number {
+    this.live();
+    return this.index.size;
+  }
+
+  /** Searchable photo ids (unordered). */
+  ids(): string[] {
+    this.live();
+    return this.index.ids();
+  }
+
+  staleIds(): string[] {
+    this.live();
+    return [...this.stale];
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writing.then(work, work);
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Adds photos: each is hashed; one already indexed with the same bytes is left alone, one
+   * whose bytes another photo has gets a copy of its vector, the rest are embedded. Photos are
+   * written in groups as they are done, so a page closed midway keeps every finished group and
+   * adding the same photos again only does what is left. A photo that fails is reported in
+   * `failed` and the others are indexed.
+   */
+  add(photos: readonly LibraryPhoto[], options: WorkOptions = {}): Promise<AddResult> {
+    return this.serialize(() => this.indexPhotos(photos, 'add', options));
+  }
+
+  /** Re-embeds the given photos where their stored vectors are stale; the others are `unchanged`. */
+  reindex(photos: readonly LibraryPhoto[], options: WorkOptions = {}): Promise<AddResult> {
+    return this.serialize(() => this.indexPhotos(photos, 'reindex', options));
+  }
+
+  private async indexPhotos(photos: readonly LibraryPhoto[], mode: 'add' | 'reindex', { signal, onProgress }: WorkOptions): Promise<AddResult> {
+    this.live();
+    if (!Array.isArray(photos)) throw new ClipError('BAD_INPUT', 'photos must be an array of {id, image}');
+    const result: AddResult = { added: [], unchanged: [], failed: [] };
+    const seen = new Set<string>();
+    const valid: LibraryPhoto[] = [];
+    photos.forEach((photo, i) => {
+      const id = (photo as Partial<LibraryPhoto> | undefined)?.id;
+      try {
+        checkId(id);
+        if (seen.has(id as string)) throw new ClipError('BAD_INPUT', `the id ${JSON.stringify(id)} appears twice in this call`);
+        if (!photo.image) throw new ClipError('BAD_INPUT', 'no image');
+      } catch (error) {
+        result.failed.push(failureOf(typeof id === 'string' && id !== '' ? id : `#${i}`, error));
+        return;
+      }
+      seen.add(photo.id);
+      if (mode === 'reindex' && !this.stale.has(photo.id)) result.unchanged.push(photo.id);
+      else valid.push(photo);
+    });
+    const total = photos.length;
+    let finished = photos.length - valid.length;
+    const identify = (chunk: readonly LibraryPhoto[]) =>
+      Promise.all(chunk.map((p) => identifyImage(p.image, signal).catch((error: unknown) => failureOf(p.id, error))));
+    // The next group is hashed while this one is embedded.
+    let next = identify(valid.slice(0, ADD_CHUNK));
+    for (let start = 0; start < valid.length; start += ADD_CHUNK) {
+      if (signal?.aborted) throw abortError(signal, 'adding photos');
+      const chunk = valid.slice(start, start + ADD_CHUNK);
+      const identities = await next;
+      next = identify(valid.slice(start + ADD_CHUNK, start + 2 * ADD_CHUNK));
+      await this.addChunk(chunk, identities, result, signal);
+      finished += chunk.length;
+      onProgress?.({ phase: 'index', loaded: finished, total });
+    }
+    if (signal?.aborted) throw abortError(signal, 'adding photos');
+    return result;
+  }
+
+  private isFresh(record: PhotoRecord | undefined): record is PhotoRecord {
+    return !!record && record.model === this.meta.model && record.prep === this.meta.prep && record.vector.byteLength === this.vectorBytes;
+  }
+
+  private async addChunk(
+    chunk: readonly LibraryPhoto[],
+    identities: readonly (IdentifiedImage | PhotoFailure)[],
+    result: AddResult,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const name = this.meta.name;
+    const ok: { id: string; identity: IdentifiedImage }[] = [];
+    identities.forEach((identity, i) => {
+      if ('code' in identity) result.failed.push(identity);
+      else ok.push({ id: chunk[i]!.id, identity });
+    });
+    if (ok.length === 0) return;
+    const existing = await db.getPhotos(name, ok.map((p) => p.id));
+    const todo = ok.filter((p, i) => {
+      const record = existing[i];
+      if (this.isFresh(record) && record.hash === p.identity.hash) {
+        result.unchanged.push(p.id);
+        // Another tab may have stored it after this one loaded the library.
+        if (!this.index.has(p.id)) this.load(record);
+        return false;
+      }
+      return true;
+    });
+    const sameBytes = await db.findByHash(name, [...new Set(todo.map((p) => p.identity.hash))]);
+    const dtype = this.engine.info.dtype;
+    const records: PhotoRecord[] = [];
+    const record = (id: string, hash: string, vector: ArrayBuffer, scale: number | null): PhotoRecord => ({
+      library: name,
+      id,
+      hash,
+      vector,
+      scale,
+      ...PhotoLibrary.maker(this.engine),
+      dtype,
+      addedAt: Date.now(),
+    });
+    const embed: typeof todo = [];
+    for (const p of todo) {
+      const twin = sameBytes.get(p.identity.hash);
+      if (this.isFresh(twin)) records.push(record(p.id, p.identity.hash, twin.vector, twin.scale));
+      else embed.push(p);
+    }
+    if (embed.length > 0) {
+      let vectors: readonly (Float32Array | undefined)[];
+      try {
+        vectors = await this.engine.embedImages(embed.map((p) => p.identity.image), { signal });
+      } catch (error) {
+        if (!(error instanceof ClipError) || !error.failures || !error.embeddings) throw error;
+        for (const f of error.failures) result.failed.push({ id: embed[f.index]!.id, code: f.code, message: f.message });
+        vectors = error.embeddings;
+      }
+      embed.forEach((p, i) => {
+        const vector = vectors[i];
+        if (!vector) return;
+        if (this.meta.storage === 'int8') {
+          const { codes, scale } = quantizeInt8(vector);
+          records.push(record(p.id, p.identity.hash, codes.buffer as ArrayBuffer, scale));
+        } else {
+          records.push(record(p.id, p.identity.hash, vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength) as ArrayBuffer, null));
+        }
+      });
+    }
+    if (records.length === 0) return;
+    const meta = { ...this.meta, updatedAt: Date.now() };
+    await db.putPhotos(meta, records);
+    // Only once the transaction has committed does the index show them.
+    this.meta = meta;
+    for (const r of records) {
+      this.load(r);
+      result.added.push(r.id);
+    }
+  }
+
+  /** Removes photos by id; returns how many were in the library. */
+  remove(ids: readonly string[]): Promise<number> {
+    return this.serialize(async () => {
+      this.live();
+      if (!Array.isArray(ids)) throw new ClipError('BAD_INPUT', 'ids must be an array of strings');
+      const unique = [...new Set(ids.map(checkId))];
+      const present = unique.filter((id) => this.index.has(id) || this.stale.has(id));
+      if (present.length === 0) return 0;
+      const meta = { ...this.meta, updatedAt: Date.now() };
+      await db.deletePhotos(meta, present);
+      this.meta = meta;
+      for (const id of present) {
+        this.index.remove(id);
+        this.stale.delete(id);
+      }
+      return present.length;
+    });
+  }
+
+  private async textVector(text: string): Promise<Float32Array> {
+    if (typeof text !== 'string' || text.trim() === '') throw new ClipError('BAD_INPUT', 'the search text must be a non-empty string');
+    // Through the label cache: a search typed again (or refined a letter at a time) is encoded once.
+    const [vector] = await this.engine.labelEmbeddings([text], ['{}'], undefined);
+    return vector!;
+  }
+
+  /** A photo's vector by id, or an image's (embedded, not added). */
+  private async vectorOf(idOrImage: string | WireImage, signal: AbortSignal | undefined): Promise<Float32Array> {
+    if (typeof idOrImage === 'string') {
+      const vector = this.index.get(idOrImage);
+      if (vector) return vector;
+      if (this.stale.has(idOrImage)) {
+        throw new ClipError('MODEL_MISMATCH', `the photo ${JSON.stringify(idOrImage)} was embedded by another model: reindex it`);
+      }
+      throw new ClipError('NOT_FOUND', `no photo ${JSON.stringify(idOrImage)} in the library ${JSON.stringify(this.meta.name)}`);
+    }
+    const [vector] = await this.engine.embedImages([idOrImage], { signal });
+    return vector!;
+  }
+
+  /** Photos ranked by how well they match the text, best first. */
+  async search(text: string, { k }: { k?: number | undefined } = {}): Promise<PhotoHit[]> {
+    this.live();
+    const top = checkK(k);
+    return this.index.search(await this.textVector(text), top);
+  }
+
+  /** Photos most like a photo of the library (left out of its own answer) or like any image. */
+  async similar(idOrImage: string | WireImage, { k, signal }: { k?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<PhotoHit[]> {
+    this.live();
+    const top = checkK(k);
+    const vector = await this.vectorOf(idOrImage, signal);
+    return this.index.search(vector, top, typeof idOrImage === 'string' ? { exclude: new Set([idOrImage]) } : {});
+  }
+
+  /** A photo's (or an image's) tags with calibrated scores, best first. */
+  async tag(idOrImage: string | WireImage, options: TagOptions & { signal?: AbortSignal | undefined } = {}): Promise<TagScore[]> {
+    this.live();
+    const tagger = await Tagger.create(this.engine, options, options.signal);
+    return tagger.tags(await this.vectorOf(idOrImage, options.signal));
+  }
+
+  /** Every photo's tags. Each tag is encoded once; the scoring runs on the SIMD kernel. */
+  async tagAll(options: TagOptions & WorkOptions = {}): Promise<PhotoTags[]> {
+    this.live();
+    const { signal, onProgress } = options;
+    const tagger = await Tagger.create(this.engine, options, signal);
+    try {
+      const ids = this.index.ids();
+      const out: PhotoTags[] = [];
+      for (let start = 0; start < ids.length; start += TAG_BLOCK) {
+        if (signal?.aborted) throw abortError(signal, 'tagging');
+        for (const id of ids.slice(start, start + TAG_BLOCK)) {
+          const photo = this.index.get(id);
+          if (photo) out.push({ id, tags: tagger.tags(photo) }); // else removed meanwhile
+        }
+        onProgress?.({ phase: 'tag', loaded: Math.min(ids.length, start + TAG_BLOCK), total: ids.length });
+        // Let calls queued meanwhile (a search typed during tagging) in between blocks.
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      }
+      return out;
+    } finally {
+      tagger.dispose();
+    }
+  }
+
+  /** Groups of near-identical photos (cosine ≥ threshold, linked in chains), each sorted by id. */
+  async duplicates({ threshold = DEFAULT_DUPLICATE_THRESHOLD }: { threshold?: number | undefined } = {}): Promise<string[][]> {
+    this.live();
+    if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
+      throw new ClipError('BAD_INPUT', `threshold must be in (0, 1], got ${String(threshold)}`);
+    }
+    const ids = this.index.ids();
+    const vectors = ids.map((id) => this.index.get(id)!);
+    const { groups } = findDuplicateGroups(vectors, this.meta.dim, { threshold });
+    return groups
+      .map((rows) => rows.map((row) => ids[row]!).sort())
+      .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
+  }
+
+  /** The library's meta as it is now (for export). */
+  get currentMeta(): LibraryMeta {
+    return this.meta;
+  }
+
+  /** Waits for the writes queued so far (export reads a settled library). */
+  settled(): Promise<unknown> {
+    return this.writing;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.index.dispose();
+  }
+}
