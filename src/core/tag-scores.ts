@@ -13,7 +13,7 @@
 // ln(9) / logitScale (0.022 at CLIP's scale of 100). What it does not remove is a per-tag bias
 // (some words sit closer to all photos); correcting that needs labelled photos.
 import { ClipError } from './errors';
-import { dot } from './similarity';
+import { topK } from './top-k';
 
 export interface TagScore {
   readonly tag: string;
@@ -43,35 +43,30 @@ export function checkTagSelection(options: { topK?: unknown; threshold?: unknown
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
-/**
- * The calibrated score of every tag for one photo. `photo`, each tag vector and `background`
- * must be L2-normalized (tags and background ensembled over their prompts).
- */
-export function tagScores(
-  photo: Float32Array,
-  tagVectors: readonly Float32Array[],
-  background: Float32Array,
-  logitScale: number,
-): Float64Array {
-  const base = dot(photo, background);
-  const scores = new Float64Array(tagVectors.length);
-  for (let i = 0; i < tagVectors.length; i++) scores[i] = calibrate(dot(photo, tagVectors[i]!), base, logitScale);
-  return scores;
-}
-
-/** One score from cosines already computed: cos(photo, tag) and cos(photo, background). */
+/** The calibrated score from cos(photo, tag) and cos(photo, background). */
 export function calibrate(cosine: number, base: number, logitScale: number): number {
   return sigmoid(logitScale * (cosine - base));
 }
 
-/** The tags to report: at or above the threshold, best first (ties by vocabulary order), at most topK. */
-export function selectTags(tags: readonly string[], scores: ArrayLike<number>, { topK, threshold }: TagSelection): TagScore[] {
-  if (tags.length !== scores.length) throw new ClipError('INTERNAL', 'one score per tag expected');
-  const picked: { tag: string; score: number; order: number }[] = [];
-  for (let i = 0; i < tags.length; i++) {
-    const score = scores[i]!;
-    if (score >= threshold) picked.push({ tag: tags[i]!, score, order: i });
+/**
+ * The tags to report for one photo: at or above the threshold, best first (ties in vocabulary
+ * order), at most topK. `cosines[i]` is cos(photo, tags[i]) and `base` cos(photo, background).
+ * The score rises with the cosine, so the top k are picked on cosines and only they are scored.
+ */
+export function pickTags(
+  tags: readonly string[],
+  cosines: Float32Array,
+  base: number,
+  logitScale: number,
+  { topK: k, threshold }: TagSelection,
+): TagScore[] {
+  if (tags.length !== cosines.length) throw new ClipError('INTERNAL', 'one cosine per tag expected');
+  const best = topK(cosines, k);
+  const out: TagScore[] = [];
+  for (let i = 0; i < best.indices.length; i++) {
+    const score = calibrate(best.scores[i]!, base, logitScale);
+    if (score < threshold) break;
+    out.push({ tag: tags[best.indices[i]!]!, score });
   }
-  picked.sort((a, b) => b.score - a.score || a.order - b.order);
-  return picked.slice(0, topK).map(({ tag, score }) => ({ tag, score }));
+  return out;
 }

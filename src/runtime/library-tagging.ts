@@ -4,7 +4,7 @@
 import { ClipError } from '../core/errors';
 import { dot } from '../core/similarity';
 import { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_TEMPLATES } from '../core/tag-vocabulary';
-import { calibrate, checkTagSelection, selectTags, type TagScore, type TagSelection } from '../core/tag-scores';
+import { checkTagSelection, pickTags, type TagScore, type TagSelection } from '../core/tag-scores';
 import { VectorIndex } from '../core/vector-index';
 import type { ClipEngine } from './engine';
 import type { TagOptions } from './library-types';
@@ -19,20 +19,14 @@ function checkVocabulary(vocabulary: unknown): readonly string[] {
 
 /** One vocabulary, ready to tag any number of photos. */
 export class Tagger {
-  private readonly scores: Float64Array;
-
   private constructor(
     private readonly vocabulary: readonly string[],
-    /** The tags as an index: one kernel call scores a photo against every tag. */
+    /** The tags as an index, row i = vocabulary[i]: one kernel call scores a photo against every tag. */
     private readonly tagIndex: VectorIndex,
-    /** Each index row's position in the vocabulary. */
-    private readonly rowTag: readonly number[],
     private readonly background: Float32Array,
     private readonly logitScale: number,
     private readonly selection: TagSelection,
-  ) {
-    this.scores = new Float64Array(vocabulary.length);
-  }
+  ) {}
 
   static async create(engine: ClipEngine, options: TagOptions, signal: AbortSignal | undefined): Promise<Tagger> {
     const selection = checkTagSelection(options);
@@ -44,15 +38,15 @@ export class Tagger {
     ]);
     const tagIndex = await VectorIndex.create(engine.info.dim, 'float32');
     vocabulary.forEach((_, i) => tagIndex.upsert(String(i), tags[i]!));
-    return new Tagger(vocabulary, tagIndex, tagIndex.ids().map(Number), background!, engine.logitScale, selection);
+    // Rows follow insertion order while nothing is removed; scoreAll's order is the vocabulary's.
+    if (tagIndex.ids().some((id, row) => id !== String(row))) throw new ClipError('INTERNAL', 'tag rows out of vocabulary order');
+    return new Tagger(vocabulary, tagIndex, background!, engine.logitScale, selection);
   }
 
   /** The photo's tags (photo L2-normalized), best first. */
   tags(photo: Float32Array): TagScore[] {
     const base = dot(photo, this.background);
-    const cosines = this.tagIndex.scoreAll(photo);
-    this.rowTag.forEach((tag, row) => (this.scores[tag] = calibrate(cosines[row]!, base, this.logitScale)));
-    return selectTags(this.vocabulary, this.scores, this.selection);
+    return pickTags(this.vocabulary, this.tagIndex.scoreAll(photo), base, this.logitScale, this.selection);
   }
 
   dispose(): void {

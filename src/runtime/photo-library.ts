@@ -32,6 +32,8 @@ export type { AddResult, LibraryInfo, LibraryOptions, LibraryPhoto, PhotoFailure
 const ADD_CHUNK = 16;
 /** How many photos tagAll scores between abort checks and progress events. */
 const TAG_BLOCK = 256;
+/** Longest stretch tagAll keeps the worker to itself. */
+const YIELD_MS = 50;
 const MAX_ID_LENGTH = 1024;
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
 export const DEFAULT_K = 20;
@@ -405,6 +407,7 @@ export class PhotoLibrary {
     try {
       const ids = this.index.ids();
       const out: PhotoTags[] = [];
+      let lastYield = performance.now();
       for (let start = 0; start < ids.length; start += TAG_BLOCK) {
         if (signal?.aborted) throw abortError(signal, 'tagging');
         for (const id of ids.slice(start, start + TAG_BLOCK)) {
@@ -412,8 +415,12 @@ export class PhotoLibrary {
           if (photo) out.push({ id, tags: tagger.tags(photo) }); // else removed meanwhile
         }
         onProgress?.({ phase: 'tag', loaded: Math.min(ids.length, start + TAG_BLOCK), total: ids.length });
-        // Let calls queued meanwhile (a search typed during tagging) in between blocks.
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        // Let calls queued meanwhile (a search typed during tagging) in, every YIELD_MS or so.
+        // Not every block: nested setTimeouts are clamped to 4 ms each.
+        if (performance.now() - lastYield > YIELD_MS) {
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+        }
       }
       return out;
     } finally {

@@ -2,46 +2,34 @@
 // the vocabulary; selection by threshold and topK.
 import { describe, expect, it } from 'vitest';
 import { isClipError } from '../../src/core/errors';
-import { l2Normalize } from '../../src/core/similarity';
-import { calibrate, checkTagSelection, selectTags, tagScores } from '../../src/core/tag-scores';
+import { calibrate, checkTagSelection, pickTags } from '../../src/core/tag-scores';
 
-const v = (...xs: number[]) => l2Normalize(xs);
+const logistic = (x: number) => 1 / (1 + Math.exp(-x));
 
 describe('tag scores', () => {
   it('is the logistic of logitScale × (cos(tag) − cos(background))', () => {
-    const photo = v(1, 0, 0);
-    const background = v(1, 1, 0);
-    const tags = [v(1, 0.1, 0), v(0, 1, 0), v(1, 1, 0)];
-    const scores = tagScores(photo, tags, background, 100);
-    const base = Math.SQRT1_2;
-    tags.forEach((t, i) => expect(scores[i]).toBeCloseTo(1 / (1 + Math.exp(-100 * (t[0]! - base))), 5));
-    // A tag exactly as close as the background scores 0.5; closer is above, farther below.
-    expect(scores[2]).toBeCloseTo(0.5, 5);
-    expect(scores[0]).toBeGreaterThan(0.99);
-    expect(scores[1]).toBeLessThan(0.01);
     expect(calibrate(0.3, 0.3, 100)).toBe(0.5);
+    expect(calibrate(0.32, 0.3, 100)).toBeCloseTo(logistic(2), 12);
+    expect(calibrate(0.25, 0.3, 100)).toBeCloseTo(logistic(-5), 12);
+    expect(calibrate(0.32, 0.3, 50)).toBeCloseTo(logistic(1), 12);
+  });
+
+  it('picks by threshold, best first, at most topK; ties keep vocabulary order', () => {
+    const tags = ['a', 'b', 'c', 'd', 'e'];
+    const cosines = Float32Array.from([0.2, 0.31, 0.3, 0.31, 0.295]);
+    const base = 0.3;
+    const picked = pickTags(tags, cosines, base, 100, { topK: 10, threshold: 0.5 });
+    expect(picked.map((t) => t.tag)).toEqual(['b', 'd', 'c']);
+    picked.forEach((t) => expect(t.score).toBeCloseTo(calibrate(cosines[tags.indexOf(t.tag)]!, base, 100), 12));
+    expect(pickTags(tags, cosines, base, 100, { topK: 2, threshold: 0 }).map((t) => t.tag)).toEqual(['b', 'd']);
+    expect(pickTags(tags, cosines, base, 100, { topK: 5, threshold: 0 }).map((t) => t.tag)).toEqual(['b', 'd', 'c', 'e', 'a']);
+    expect(pickTags(tags, cosines, base, 100, { topK: 5, threshold: 0.95 })).toEqual([]);
   });
 
   it("a tag's score does not depend on the other tags", () => {
-    const photo = v(0.3, 0.5, 0.8);
-    const background = v(0.2, 0.2, 0.9);
-    const dog = v(0.4, 0.4, 0.8);
-    const alone = tagScores(photo, [dog], background, 100)[0];
-    const crowded = tagScores(photo, [v(0, 1, 0), dog, v(0.4, 0.41, 0.8), v(1, 0, 0)], background, 100)[1];
-    expect(crowded).toBe(alone);
-  });
-
-  it('selects by threshold, then best first, then topK; ties keep vocabulary order', () => {
-    const tags = ['a', 'b', 'c', 'd', 'e'];
-    const scores = [0.2, 0.9, 0.6, 0.9, 0.55];
-    expect(selectTags(tags, scores, { topK: 10, threshold: 0.5 })).toEqual([
-      { tag: 'b', score: 0.9 },
-      { tag: 'd', score: 0.9 },
-      { tag: 'c', score: 0.6 },
-      { tag: 'e', score: 0.55 },
-    ]);
-    expect(selectTags(tags, scores, { topK: 2, threshold: 0 }).map((t) => t.tag)).toEqual(['b', 'd']);
-    expect(selectTags(tags, scores, { topK: 5, threshold: 0.95 })).toEqual([]);
+    const alone = pickTags(['dog'], Float32Array.from([0.31]), 0.3, 100, { topK: 5, threshold: 0 });
+    const crowded = pickTags(['cat', 'dog', 'puppy'], Float32Array.from([0.1, 0.31, 0.312]), 0.3, 100, { topK: 5, threshold: 0 });
+    expect(crowded.find((t) => t.tag === 'dog')).toEqual(alone[0]);
   });
 
   it('checks its options', () => {
@@ -56,5 +44,6 @@ describe('tag scores', () => {
       }
       expect(isClipError(caught, 'BAD_INPUT')).toBe(true);
     }
+    expect(() => pickTags(['a'], Float32Array.from([0.1, 0.2]), 0, 100, { topK: 1, threshold: 0 })).toThrow();
   });
 });

@@ -1,0 +1,109 @@
+// Browser side of bench/library.ts. Makes a library of N photos with random clustered vectors
+// (a library export built here, imported through the public API: no photos are embedded), then
+// times tagAll against a 500-tag vocabulary (first call: the tags' prompts are encoded; later
+// calls: cached) and, as the baseline in the same page, the same scoring in plain JS loops.
+import { createClip, type Clip } from '../../src/client';
+import { encodeLibraryHeader, type LibraryFileEntry } from '../../src/core/library-file';
+import { PREPROCESS_VERSION } from '../../src/core/preprocess';
+import { Sha256 } from '../../src/core/sha256';
+import { DEFAULT_TAGS } from '../../src/core/tag-vocabulary';
+import { mulberry32 } from '../stats';
+
+const MODEL = new URL('/models/bench/', location.href).href;
+const MODIFIERS = ['small', 'old', 'red', 'wet', 'busy'];
+
+/** DEFAULT_TAGS, then modified ones ("small dog", …) up to `size`. */
+export function vocabularyOf(size: number): string[] {
+  const tags = [...DEFAULT_TAGS];
+  for (let i = 0; tags.length < size; i++) tags.push(`${MODIFIERS[i % MODIFIERS.length]} ${DEFAULT_TAGS[i % DEFAULT_TAGS.length]}`);
+  return tags.slice(0, size);
+}
+
+/** `count` unit vectors around 200 random centres (photo libraries are clustered), seeded. */
+function randomVectors(count: number, dim: number, seed: number): Float32Array[] {
+  const random = mulberry32(seed);
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const unit = (v: Float32Array) => {
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const centres = Array.from({ length: 200 }, () => unit(Float32Array.from({ length: dim }, gaussian)));
+  return Array.from({ length: count }, () => {
+    const c = centres[Math.floor(random() * centres.length)]!;
+    return unit(c.map((x) => x + 0.06 * gaussian()));
+  });
+}
+
+let clip: Clip | undefined;
+
+export interface LibraryBenchSetup {
+  loadMs: number;
+  importMs: number;
+  photos: number;
+  dim: number;
+}
+
+async function setup(photos: number): Promise<LibraryBenchSetup> {
+  const t0 = performance.now();
+  clip = await createClip({ model: MODEL, device: 'wasm', dtype: 'q8' });
+  const loadMs = performance.now() - t0;
+  const { dim, model } = clip.info;
+  const vectors = randomVectors(photos, dim, 11);
+  const entries: LibraryFileEntry[] = vectors.map((_, i) => [`photo-${i}`, i.toString(16).padStart(64, '0'), 'q8', null]);
+  const now = Date.now();
+  const header = encodeLibraryHeader({ name: 'bench', model, prep: PREPROCESS_VERSION, dim, storage: 'float32', createdAt: now, exportedAt: now, entries });
+  const hash = new Sha256().update(header);
+  for (const v of vectors) hash.update(new Uint8Array(v.buffer));
+  const digest = Uint8Array.from(hash.hex().match(/../g)!, (h) => parseInt(h, 16));
+  const file = new Blob([header as Uint8Array<ArrayBuffer>, ...vectors.map((v) => v.buffer as ArrayBuffer), digest]);
+  await clip.deleteLibrary('bench');
+  const t1 = performance.now();
+  await clip.importLibrary(file);
+  return { loadMs, importMs: performance.now() - t1, photos, dim };
+}
+
+async function tagAll(tags: number): Promise<{ ms: number; tagged: number }> {
+  const lib = await clip!.library('bench');
+  const t0 = performance.now();
+  const result = await lib.tagAll({ vocabulary: vocabularyOf(tags), topK: 5, threshold: 0 });
+  return { ms: performance.now() - t0, tagged: result.length };
+}
+
+/** The same scoring in plain loops on this thread: dot products, the logistic, a top-5 by sort. */
+function naiveTagAll(photos: number, tags: number, dim: number): { ms: number } {
+  const p = randomVectors(photos, dim, 12);
+  const t = randomVectors(tags, dim, 13);
+  const background = randomVectors(1, dim, 14)[0]!;
+  const dot = (a: Float32Array, b: Float32Array) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+    return s;
+  };
+  const t0 = performance.now();
+  let checksum = 0;
+  for (const photo of p) {
+    const base = dot(photo, background);
+    const scored = t.map((tag, i) => ({ i, score: 1 / (1 + Math.exp(-100 * (dot(photo, tag) - base))) }));
+    scored.sort((a, b) => b.score - a.score);
+    checksum += scored[0]!.i;
+  }
+  const ms = performance.now() - t0;
+  if (checksum < 0) throw new Error('unreachable: keeps the loop from being optimized away');
+  return { ms };
+}
+
+async function search(queries: number): Promise<number[]> {
+  const lib = await clip!.library('bench');
+  const out: number[] = [];
+  for (let i = 0; i < queries; i++) {
+    const t0 = performance.now();
+    await lib.search(`a photo number ${i}`, { k: 10 });
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+const libraryBench = { setup, tagAll, naiveTagAll, search };
+export type LibraryBench = typeof libraryBench;
+(globalThis as unknown as { libraryBench: LibraryBench }).libraryBench = libraryBench;
+document.title = 'ready';
