@@ -2,7 +2,8 @@
 // top-10 cosine search in a dedicated worker over seeded, clustered random 512-d vectors
 // (1000 centers plus noise), float32 and int8, against a naive JS scan of the same data in the
 // same worker, with int8 recall@10 against an exact float64 top-10 of the float vectors.
-// Run: npx tsx bench/search.ts [--quick]   (--quick: 10k and 100k only, fewer queries)
+// Run: npx tsx bench/search.ts [--quick] [--queries N]   (--quick: 10k and 100k only, fewer queries;
+//   --queries: timed queries per case, default 30; recall@10 is measured over them)
 // Writes bench/out/search.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +16,17 @@ import { median } from './stats';
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out', 'search.md');
 const QUICK = process.argv.includes('--quick');
+const queriesArg = process.argv.indexOf('--queries');
+const QUERIES = queriesArg > 0 ? Number(process.argv[queriesArg + 1]) : 30;
+if (!Number.isInteger(QUERIES) || QUERIES < 1) throw new Error('--queries takes a positive integer');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const base = { dim: 512, k: 10, seed: 20240601, clusters: 1000 };
 const CASES: CaseSpec[] = [
-  { ...base, n: 10_000, storage: 'float32', queries: 30, naiveQueries: 10 },
-  { ...base, n: 100_000, storage: 'float32', queries: 30, naiveQueries: QUICK ? 3 : 5 },
-  { ...base, n: 100_000, storage: 'int8', queries: 30, naiveQueries: QUICK ? 3 : 5 },
-  ...(QUICK ? [] : [{ ...base, n: 1_000_000, storage: 'int8' as const, queries: 30, naiveQueries: 3 }]),
+  { ...base, n: 10_000, storage: 'float32', queries: QUERIES, naiveQueries: 10 },
+  { ...base, n: 100_000, storage: 'float32', queries: QUERIES, naiveQueries: QUICK ? 3 : 5 },
+  { ...base, n: 100_000, storage: 'int8', queries: QUERIES, naiveQueries: QUICK ? 3 : 5 },
+  ...(QUICK ? [] : [{ ...base, n: 1_000_000, storage: 'int8' as const, queries: QUERIES, naiveQueries: 3 }]),
 ];
 /** The aims: ms per query at the median. */
 const AIMS: Record<string, number> = { 'float32:100000': 20, 'int8:1000000': 150 };
