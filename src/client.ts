@@ -97,6 +97,8 @@ export interface ClipTestAccess {
   loseDevice(): Promise<void>;
   /** Label embeddings held by classify's cache. */
   cachedLabels(): Promise<number>;
+  /** Texts the worker's engine has run through the text tower. */
+  encodedTexts(): Promise<number>;
 }
 
 export async function createClip(options: ClipOptions = {}): Promise<Clip> {
@@ -152,6 +154,7 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
   const access: ClipTestAccess = {
     loseDevice: () => remote.loseDeviceForTest(),
     cachedLabels: () => remote.cachedLabels(),
+    encodedTexts: () => remote.encodedTexts(),
   };
   const clip: Clip & { [testAccess]: ClipTestAccess } = {
     [testAccess]: access,

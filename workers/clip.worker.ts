@@ -90,6 +90,9 @@ const api = {
   async cachedLabels(): Promise<number> {
     return ready().cachedLabels;
   },
+  async encodedTexts(): Promise<number> {
+    return ready().encodedTexts;
+  },
   /** Test hook: loses the GPU device as a driver reset would. */
   async loseDeviceForTest(): Promise<void> {
     await ready().loseDeviceForTest();

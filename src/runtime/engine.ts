@@ -5,6 +5,7 @@ import { runPipeline } from '../core/batch-pipeline';
 import { checkLabels, rankLabels, type LabelScore } from '../core/classify';
 import { LruCache } from '../core/lru-cache';
 import { createLimiter } from '../core/limiter';
+import { DTYPES, modelFile } from '../core/dtype-choice';
 import { parsePreprocessorConfig, preprocessImage, preprocessedSize, type PreprocessorConfig } from '../core/preprocess';
 import { checkTemplates, DEFAULT_TEMPLATES, ensemble, fillTemplates } from '../core/prompts';
 import { normalizeRows } from '../core/similarity';
@@ -12,6 +13,7 @@ import { ClipTokenizer } from '../core/tokenizer';
 import type { ProgressCallback, WireImage } from '../wire';
 import { decodeWireImage } from './image-decoder';
 import { DownloadProgress } from './download-progress';
+import { readLabels, writeLabels, type LabelSpace } from './label-store';
 import { ModelStore, type StoreHooks } from './model-store';
 import type { ResolvedModel } from './registry';
 import {
@@ -118,7 +120,12 @@ export class ClipEngine {
     private readonly tokenizer: ClipTokenizer,
     private readonly preprocessor: PreprocessorConfig,
     private readonly sessions: ModelSessions,
+    /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
+    private readonly textFiles: ReadonlyMap<Dtype, string>,
   ) {}
+
+  /** Texts run through the text tower by this engine (for tests of the label caches). */
+  encodedTexts = 0;
 
   static async load(options: EngineOptions, call: CallOptions = {}): Promise<ClipEngine> {
     const { model } = options;
@@ -164,7 +171,14 @@ export class ClipEngine {
         await sessions.dispose();
         throw error;
       });
-      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions);
+      // Known only for a cached model: an uncached one's labels are not stored either.
+      const textFiles = new Map(
+        DTYPES.flatMap((d): [Dtype, string][] => {
+          const hash = store.sha256Of(modelFile('text', d));
+          return hash ? [[d, hash]] : [];
+        }),
+      );
+      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions, textFiles);
     } catch (error) {
       await store.discard();
       throw error;
@@ -211,6 +225,7 @@ export class ClipEngine {
       packed = new BigInt64Array(rows * longest);
       for (let r = 0; r < rows; r++) packed.set(ids.subarray(r * width, r * width + longest), r * longest);
     }
+    this.encodedTexts += rows;
     const block = await this.sessions.runText(packed, [rows, longest]);
     return normalizeRows(block, rows);
   }
@@ -273,7 +288,7 @@ export class ClipEngine {
     checkLabels(labels);
     const templates = checkTemplates(options.templates ?? DEFAULT_TEMPLATES);
     const [labelVectors, imageVectors] = await Promise.all([
-      this.labelEmbeddings(labels, templates, options.signal),
+      this.labelEmbeddings(labels, templates, options.signal, { persist: true }),
       this.embedImages([image], { signal: options.signal }),
     ]);
     return rankLabels(imageVectors[0]!, labels, labelVectors, this.logitScale);
@@ -281,12 +296,15 @@ export class ClipEngine {
 
   /**
    * Each label's ensembled embedding. The cache holds promises, so concurrent classify calls
-   * with the same labels share one encoding instead of each starting their own.
+   * with the same labels share one encoding instead of each starting their own. With `persist`
+   * (tag vocabularies, classify labels; not search queries) labels are also read from and kept
+   * in IndexedDB (label-store.ts), so a later visit does not encode them again.
    */
   labelEmbeddings(
     labels: readonly string[],
     templates: readonly string[],
     signal: AbortSignal | undefined,
+    { persist = false }: { persist?: boolean } = {},
   ): Promise<Float32Array[]> {
     const keyOf = (label: string): string => `${templates.join('\u0000')}\u0001${label}`;
     const pending = new Map<string, Promise<Float32Array>>();
@@ -296,10 +314,9 @@ export class ClipEngine {
     }
     const missing = [...new Set(labels.filter((label) => !pending.has(label)))];
     if (missing.length > 0) {
-      const prompts = missing.flatMap((label) => fillTemplates(label, templates));
-      const encoded = this.embedTexts(prompts, { signal });
+      const encoded = this.encodeLabels(missing, templates, signal, persist);
       missing.forEach((label, i) => {
-        const vector = encoded.then((vectors) => ensemble(vectors.slice(i * templates.length, (i + 1) * templates.length)));
+        const vector = encoded.then((vectors) => vectors[i]!);
         // A failed (or aborted) encoding must not stay cached for the next caller.
         vector.catch(() => this.labelCache.delete(keyOf(label)));
         this.labelCache.set(keyOf(label), vector);
@@ -307,6 +324,35 @@ export class ClipEngine {
       });
     }
     return Promise.all(labels.map((label) => pending.get(label)!));
+  }
+
+  /** The labels' ensembled vectors: stored ones read, the rest encoded (and stored). */
+  private async encodeLabels(
+    labels: readonly string[],
+    templates: readonly string[],
+    signal: AbortSignal | undefined,
+    persist: boolean,
+  ): Promise<Float32Array[]> {
+    const { device, dtype } = this.sessions.info;
+    const textFile = this.textFiles.get(dtype);
+    const space: LabelSpace | undefined = persist && textFile ? { model: this.model, textFile, device, dtype, templates } : undefined;
+    const out: (Float32Array | undefined)[] = space ? await readLabels(space, labels) : labels.map(() => undefined);
+    const todo = labels.filter((_, i) => !out[i]);
+    if (todo.length > 0) {
+      const vectors = await this.embedTexts(
+        todo.flatMap((label) => fillTemplates(label, templates)),
+        { signal },
+      );
+      const fresh: [string, Float32Array][] = todo.map((label, i) => [
+        label,
+        ensemble(vectors.slice(i * templates.length, (i + 1) * templates.length)),
+      ]);
+      const byLabel = new Map(fresh);
+      labels.forEach((label, i) => (out[i] ??= byLabel.get(label)));
+      // Only if the backend did not change meanwhile (a WebGPU fallback): else the key would lie.
+      if (space && this.sessions.info.device === device && this.sessions.info.dtype === dtype) void writeLabels(space, fresh);
+    }
+    return out as Float32Array[];
   }
 
   /** How many label embeddings are cached (for tests of the cache). */

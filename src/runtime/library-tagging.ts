@@ -32,9 +32,9 @@ export class Tagger {
     const selection = checkTagSelection(options);
     const vocabulary = checkVocabulary(options.vocabulary);
     const [tags, [background]] = await Promise.all([
-      engine.labelEmbeddings(vocabulary, TAG_TEMPLATES, signal),
+      engine.labelEmbeddings(vocabulary, TAG_TEMPLATES, signal, { persist: true }),
       // Background prompts name nothing: filled with '' they are themselves.
-      engine.labelEmbeddings([''], BACKGROUND_PROMPTS, signal),
+      engine.labelEmbeddings([''], BACKGROUND_PROMPTS, signal, { persist: true }),
     ]);
     const tagIndex = await VectorIndex.create(engine.info.dim, 'float32');
     vocabulary.forEach((_, i) => tagIndex.upsert(String(i), tags[i]!));

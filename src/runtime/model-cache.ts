@@ -3,6 +3,7 @@
 import { clear, del, entries } from 'idb-keyval';
 import { DTYPES, modelFile, type Dtype } from '../core/dtype-choice';
 import { manifestBytes, parseManifest } from '../core/model-manifest';
+import { deleteLabels } from './label-store';
 import { chunkStore, deleteChunks, manifestStore } from './model-store';
 
 export interface CachedModel {
@@ -58,11 +59,13 @@ async function usage(): Promise<CacheUsage> {
 async function remove(id: string): Promise<void> {
   await del(id, manifestStore());
   await deleteChunks(id);
+  await deleteLabels(id);
 }
 
 async function clearAll(): Promise<void> {
   await clear(manifestStore());
   await clear(chunkStore());
+  await deleteLabels();
 }
 
 export const modelCache = { list, usage, delete: remove, clear: clearAll } as const;

@@ -227,6 +227,11 @@ export class ModelStore {
     return store;
   }
 
+  /** The SHA-256 of a file this store holds (committed or stored by this load). */
+  sha256Of(path: string): string | undefined {
+    return (this.fresh.get(path) ?? this.manifest?.files[path])?.sha256;
+  }
+
   /** Whether the cache holds `path` (it may still turn out corrupt when read). */
   has(path: string): boolean {
     return this.fresh.has(path) || this.storing.has(path) || this.manifest?.files[path] !== undefined;

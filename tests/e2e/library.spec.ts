@@ -204,6 +204,34 @@ test.describe('photo library', () => {
     for (const t of out.defaults) expect(t.score).toBeGreaterThanOrEqual(0.5);
   });
 
+  test('a tag vocabulary is encoded once per model, also across visits; deleting the model drops it', async ({ page }) => {
+    await addFixtures(page);
+    const vocabulary = ['cat', 'coffee', 'camera', 'beach', 'document'];
+    const encoded = () => page.evaluate(() => window.webclip.access(window.clip!).encodedTexts());
+    const tag = () => page.evaluate(async (v) => (await window.clip!.library('holiday')).tag('p0', { vocabulary: v, threshold: 0 }), vocabulary);
+    const before = await encoded();
+    const first = await tag();
+    const prompts = vocabulary.length * 8 + 7; // TAG_TEMPLATES per tag, BACKGROUND_PROMPTS once
+    expect((await encoded()) - before).toBe(prompts);
+    expect(await tag()).toEqual(first);
+    expect((await encoded()) - before).toBe(prompts);
+
+    await page.reload();
+    await open(page);
+    expect(await tag()).toEqual(first);
+    expect(await encoded()).toBe(0);
+
+    // Deleting the model from the cache takes its stored labels along.
+    await page.evaluate(async () => {
+      const id = window.clip!.info.model;
+      await window.clip!.dispose();
+      await window.webclip.modelCache.delete(id);
+    });
+    await open(page);
+    expect(await tag()).toEqual(first);
+    expect(await encoded()).toBe(prompts);
+  });
+
   test('duplicates groups resized, re-encoded and cropped copies, and nothing else', async ({ page }) => {
     const out = await page.evaluate(async () => {
       const w = window.webclip;
