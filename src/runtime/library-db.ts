@@ -37,6 +37,15 @@ export interface PhotoRecord extends VectorMaker {
 }
 
 let opening: Promise<IDBDatabase> | undefined;
+const resetListeners = new Set<() => void>();
+
+/**
+ * Called when another tab deletes or upgrades the database under this one: whatever was read
+ * from it may be gone.
+ */
+export function onDatabaseReset(listener: () => void): void {
+  resetListeners.add(listener);
+}
 
 function storageError(what: string, cause: unknown): ClipError {
   if (cause instanceof ClipError) return cause;
@@ -61,6 +70,7 @@ function database(): Promise<IDBDatabase> {
       db.onversionchange = () => {
         db.close();
         opening = undefined;
+        for (const listener of resetListeners) listener();
       };
       db.onclose = () => (opening = undefined);
       resolve(db);
@@ -130,21 +140,22 @@ export function listMetas(): Promise<LibraryMeta[]> {
 }
 
 /**
- * Creates a library. Photos left under its name by an import that never finished (their meta
- * is written last) are removed in the same transaction, so they cannot join it.
+ * Creates a library unless one of that name exists (then false). Photos left under its name by
+ * an import that never finished (their meta is written last) are removed in the same
+ * transaction, so they cannot join it.
  */
-export function createLibrary(meta: LibraryMeta): Promise<void> {
+export function createLibrary(meta: LibraryMeta): Promise<boolean> {
   return transact([META, PHOTOS], 'readwrite', 'create a library', async (tx) => {
-    if (await done(tx.objectStore(META).getKey(meta.name))) {
-      throw new ClipError('BAD_INPUT', `a library named ${JSON.stringify(meta.name)} already exists`);
-    }
+    if (await done(tx.objectStore(META).getKey(meta.name))) return false;
     await done(tx.objectStore(PHOTOS).delete(libraryRange(meta.name)));
     await done(tx.objectStore(META).put(meta));
+    return true;
   });
 }
 
 export function putMeta(meta: LibraryMeta): Promise<void> {
   return transact([META], 'readwrite', 'update a library', async (tx) => {
+    await mustExist(tx, meta.name);
     await done(tx.objectStore(META).put(meta));
   });
 }
@@ -186,10 +197,7 @@ export function findByHash(name: string, hashes: readonly string[]): Promise<Map
 /** Writes photos (each whole) and the library's new meta together: all of them or none. */
 export function putPhotos(meta: LibraryMeta, records: readonly PhotoRecord[]): Promise<void> {
   return transact([META, PHOTOS], 'readwrite', 'store photos', async (tx) => {
-    // The library may have been deleted (by another tab) since it was opened.
-    if (!(await done(tx.objectStore(META).getKey(meta.name)))) {
-      throw new ClipError('NOT_FOUND', `the library ${JSON.stringify(meta.name)} no longer exists`);
-    }
+    await mustExist(tx, meta.name);
     const store = tx.objectStore(PHOTOS);
     await Promise.all(records.map((r) => done(store.put(r))));
     await done(tx.objectStore(META).put(meta));
@@ -222,8 +230,16 @@ export function deleteOrphans(name: string): Promise<void> {
   });
 }
 
+/** The library must still exist: a write must not bring back one another tab deleted. */
+async function mustExist(tx: IDBTransaction, name: string): Promise<void> {
+  if (!(await done(tx.objectStore(META).getKey(name)))) {
+    throw new ClipError('NOT_FOUND', `the library ${JSON.stringify(name)} no longer exists (deleted in another tab?)`);
+  }
+}
+
 export function deletePhotos(meta: LibraryMeta, ids: readonly string[]): Promise<void> {
   return transact([META, PHOTOS], 'readwrite', 'remove photos', async (tx) => {
+    await mustExist(tx, meta.name);
     const store = tx.objectStore(PHOTOS);
     await Promise.all(ids.map((id) => done(store.delete([meta.name, id]))));
     await done(tx.objectStore(META).put(meta));

@@ -2,18 +2,18 @@
 // memory (VectorIndex, WASM SIMD), tagged with calibrated scores, grouped into duplicates.
 // Invariants: one record per photo id; a record is written whole (its vector complete) in the
 // same transaction as the library's meta; a vector is only searched by the model that made it.
-import { ClipError, abortError } from '../core/errors';
+import { ClipError } from '../core/errors';
 import type { VectorMaker } from '../core/library-file';
 import { findDuplicateGroups } from '../core/near-duplicates';
 import { PREPROCESS_VERSION } from '../core/preprocess';
 import type { TagScore } from '../core/tag-scores';
-import { VectorIndex, quantizeInt8 } from '../core/vector-index';
+import { VectorIndex } from '../core/vector-index';
 import type { WireImage } from '../wire';
 import type { ClipEngine } from './engine';
-import { identifyImage, type IdentifiedImage } from './image-identity';
+import { checkId, indexPhotos, MAX_ID_LENGTH, type IndexingTarget } from './library-add';
 import * as db from './library-db';
 import type { LibraryMeta, PhotoRecord } from './library-db';
-import { Tagger } from './library-tagging';
+import { Taggers, tagEvery } from './library-tagging';
 import type {
   AddResult,
   LibraryInfo,
@@ -28,13 +28,6 @@ import type {
 
 export type { AddResult, LibraryInfo, LibraryOptions, LibraryPhoto, PhotoFailure, PhotoHit, PhotoTags, TagOptions, WorkOptions };
 
-/** Photos identified, looked up and embedded together; each group's records are one transaction. */
-const ADD_CHUNK = 16;
-/** How many photos tagAll scores between abort checks and progress events. */
-const TAG_BLOCK = 256;
-/** Longest stretch tagAll keeps the worker to itself. */
-const YIELD_MS = 50;
-const MAX_ID_LENGTH = 1024;
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
 export const DEFAULT_K = 20;
 
@@ -46,20 +39,14 @@ function checkK(k: unknown): number {
   return value;
 }
 
-function checkId(id: unknown): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
-    throw new ClipError('BAD_INPUT', `a photo id must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
-  }
-  return id;
-}
-
-const failureOf = (id: string, error: unknown): PhotoFailure =>
-  error instanceof ClipError
-    ? { id, code: error.code, message: error.message }
-    : { id, code: 'BAD_IMAGE', message: `could not read this image: ${String(error)}` };
-
 /** Libraries open in this worker, by name: one instance each, so their writes queue up in one place. */
 const open = new Map<string, Promise<PhotoLibrary>>();
+
+// The database deleted (or upgraded) by another tab: what is in memory may be gone. Each open
+// library is closed; the next call opens it again from what IndexedDB holds now.
+db.onDatabaseReset(() => {
+  for (const opening of open.values()) void opening.then((library) => library.close(), () => undefined);
+});
 
 export class PhotoLibrary {
   /** Ids whose stored vectors another model made: not in the index until reindexed. */
@@ -67,12 +54,16 @@ export class PhotoLibrary {
   /** Writes (add, remove, reindex) run one at a time, in call order. */
   private writing: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The taggers of tag and tagAll (the last vocabulary's is kept). */
+  private readonly taggers: Taggers;
 
   private constructor(
     private readonly engine: ClipEngine,
     private meta: LibraryMeta,
     private readonly index: VectorIndex,
-  ) {}
+  ) {
+    this.taggers = new Taggers(engine);
+  }
 
   /** Opens (or creates) the library `name` for the engine's model. */
   static open(engine: ClipEngine, name: string, options: LibraryOptions = {}): Promise<PhotoLibrary> {
@@ -85,6 +76,11 @@ export class PhotoLibrary {
     const existing = open.get(name);
     if (existing) {
       return existing.then((library) => {
+        if (library.closed) {
+          // Closed because it was deleted under it: open (or create) it again.
+          if (open.get(name) === existing) open.delete(name);
+          return PhotoLibrary.open(engine, name, options);
+        }
         if (library.engine !== engine) throw new ClipError('INTERNAL', 'a library is open with another engine');
         return library;
       });
@@ -126,9 +122,12 @@ export class PhotoLibrary {
     let meta = await db.getMeta(name);
     if (!meta) {
       const now = Date.now();
-      meta = { name, ...maker, dim, storage: options.storage ?? 'float32', createdAt: now, updatedAt: now };
-      await db.createLibrary(meta);
-    } else if (meta.model !== maker.model || meta.prep !== maker.prep || meta.dim !== dim) {
+      const fresh: LibraryMeta = { name, ...maker, dim, storage: options.storage ?? 'float32', createdAt: now, updatedAt: now };
+      // Another tab may create it between the read and this write: then open theirs.
+      meta = (await db.createLibrary(fresh)) ? fresh : await db.getMeta(name);
+      if (!meta) throw new ClipError('STORAGE', `the library ${JSON.stringify(name)} vanished while it was being created`);
+    }
+    if (meta.model !== maker.model || meta.prep !== maker.prep || meta.dim !== dim) {
       if (!options.allowStale) {
         throw new ClipError(
           'MODEL_MISMATCH',
@@ -151,6 +150,36 @@ export class PhotoLibrary {
       throw error;
     }
     return library;
+  }
+
+  /** What the add pipeline (library-add.ts) sees of this library. */
+  private target(): IndexingTarget {
+    return {
+      name: this.meta.name,
+      storage: this.meta.storage,
+      engine: this.engine,
+      maker: PhotoLibrary.maker(this.engine),
+      isStale: (id) => this.stale.has(id),
+      isFresh: (record): record is PhotoRecord => this.isFresh(record),
+      indexed: (id) => this.index.has(id),
+      load: (record) => this.load(record),
+      store: (records) => this.store(records),
+    };
+  }
+
+  /**
+   * A write that finds the library deleted (by another tab, or its whole database) closes this
+   * instance, so the next `clip.library(name)` opens (or creates) it afresh.
+   */
+  private async gone<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if (error instanceof ClipError && error.code === 'NOT_FOUND') {
+        this.close();
+      }
+      throw error;
+    }
   }
 
   /** Puts a stored record into the index, or into `stale` when another model made it. */
@@ -212,129 +241,31 @@ export class PhotoLibrary {
    * `failed` and the others are indexed.
    */
   add(photos: readonly LibraryPhoto[], options: WorkOptions = {}): Promise<AddResult> {
-    return this.serialize(() => this.indexPhotos(photos, 'add', options));
+    return this.serialize(() => {
+      this.live();
+      return indexPhotos(this.target(), photos, 'add', options);
+    });
   }
 
   /** Re-embeds the given photos where their stored vectors are stale; the others are `unchanged`. */
   reindex(photos: readonly LibraryPhoto[], options: WorkOptions = {}): Promise<AddResult> {
-    return this.serialize(() => this.indexPhotos(photos, 'reindex', options));
-  }
-
-  private async indexPhotos(photos: readonly LibraryPhoto[], mode: 'add' | 'reindex', { signal, onProgress }: WorkOptions): Promise<AddResult> {
-    this.live();
-    if (!Array.isArray(photos)) throw new ClipError('BAD_INPUT', 'photos must be an array of {id, image}');
-    const result: AddResult = { added: [], unchanged: [], failed: [] };
-    const seen = new Set<string>();
-    const valid: LibraryPhoto[] = [];
-    photos.forEach((photo, i) => {
-      const id = (photo as Partial<LibraryPhoto> | undefined)?.id;
-      try {
-        checkId(id);
-        if (seen.has(id as string)) throw new ClipError('BAD_INPUT', `the id ${JSON.stringify(id)} appears twice in this call`);
-        if (!photo.image) throw new ClipError('BAD_INPUT', 'no image');
-      } catch (error) {
-        result.failed.push(failureOf(typeof id === 'string' && id !== '' ? id : `#${i}`, error));
-        return;
-      }
-      seen.add(photo.id);
-      if (mode === 'reindex' && !this.stale.has(photo.id)) result.unchanged.push(photo.id);
-      else valid.push(photo);
+    return this.serialize(() => {
+      this.live();
+      return indexPhotos(this.target(), photos, 'reindex', options);
     });
-    const total = photos.length;
-    let finished = photos.length - valid.length;
-    const identify = (chunk: readonly LibraryPhoto[]) =>
-      Promise.all(chunk.map((p) => identifyImage(p.image, signal).catch((error: unknown) => failureOf(p.id, error))));
-    // The next group is hashed while this one is embedded.
-    let next = identify(valid.slice(0, ADD_CHUNK));
-    for (let start = 0; start < valid.length; start += ADD_CHUNK) {
-      if (signal?.aborted) throw abortError(signal, 'adding photos');
-      const chunk = valid.slice(start, start + ADD_CHUNK);
-      const identities = await next;
-      next = identify(valid.slice(start + ADD_CHUNK, start + 2 * ADD_CHUNK));
-      await this.addChunk(chunk, identities, result, signal);
-      finished += chunk.length;
-      onProgress?.({ phase: 'index', loaded: finished, total });
-    }
-    if (signal?.aborted) throw abortError(signal, 'adding photos');
-    return result;
   }
 
-  private isFresh(record: PhotoRecord | undefined): record is PhotoRecord {
+  isFresh(record: PhotoRecord | undefined): record is PhotoRecord {
     return !!record && record.model === this.meta.model && record.prep === this.meta.prep && record.vector.byteLength === this.vectorBytes;
   }
 
-  private async addChunk(
-    chunk: readonly LibraryPhoto[],
-    identities: readonly (IdentifiedImage | PhotoFailure)[],
-    result: AddResult,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const name = this.meta.name;
-    const ok: { id: string; identity: IdentifiedImage }[] = [];
-    identities.forEach((identity, i) => {
-      if ('code' in identity) result.failed.push(identity);
-      else ok.push({ id: chunk[i]!.id, identity });
-    });
-    if (ok.length === 0) return;
-    const existing = await db.getPhotos(name, ok.map((p) => p.id));
-    const todo = ok.filter((p, i) => {
-      const record = existing[i];
-      if (this.isFresh(record) && record.hash === p.identity.hash) {
-        result.unchanged.push(p.id);
-        // Another tab may have stored it after this one loaded the library.
-        if (!this.index.has(p.id)) this.load(record);
-        return false;
-      }
-      return true;
-    });
-    const sameBytes = await db.findByHash(name, [...new Set(todo.map((p) => p.identity.hash))]);
-    const dtype = this.engine.info.dtype;
-    const records: PhotoRecord[] = [];
-    const record = (id: string, hash: string, vector: ArrayBuffer, scale: number | null): PhotoRecord => ({
-      library: name,
-      id,
-      hash,
-      vector,
-      scale,
-      ...PhotoLibrary.maker(this.engine),
-      dtype,
-      addedAt: Date.now(),
-    });
-    const embed: typeof todo = [];
-    for (const p of todo) {
-      const twin = sameBytes.get(p.identity.hash);
-      if (this.isFresh(twin)) records.push(record(p.id, p.identity.hash, twin.vector, twin.scale));
-      else embed.push(p);
-    }
-    if (embed.length > 0) {
-      let vectors: readonly (Float32Array | undefined)[];
-      try {
-        vectors = await this.engine.embedImages(embed.map((p) => p.identity.image), { signal });
-      } catch (error) {
-        if (!(error instanceof ClipError) || !error.failures || !error.embeddings) throw error;
-        for (const f of error.failures) result.failed.push({ id: embed[f.index]!.id, code: f.code, message: f.message });
-        vectors = error.embeddings;
-      }
-      embed.forEach((p, i) => {
-        const vector = vectors[i];
-        if (!vector) return;
-        if (this.meta.storage === 'int8') {
-          const { codes, scale } = quantizeInt8(vector);
-          records.push(record(p.id, p.identity.hash, codes.buffer as ArrayBuffer, scale));
-        } else {
-          records.push(record(p.id, p.identity.hash, vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength) as ArrayBuffer, null));
-        }
-      });
-    }
-    if (records.length === 0) return;
+  /** Writes records (each whole) with the library's new meta in one transaction, then shows them. */
+  async store(records: readonly PhotoRecord[]): Promise<void> {
     const meta = { ...this.meta, updatedAt: Date.now() };
-    await db.putPhotos(meta, records);
+    await this.gone(db.putPhotos(meta, records));
     // Only once the transaction has committed does the index show them.
     this.meta = meta;
-    for (const r of records) {
-      this.load(r);
-      result.added.push(r.id);
-    }
+    for (const r of records) this.load(r);
   }
 
   /** Removes photos by id; returns how many were in the library. */
@@ -346,7 +277,7 @@ export class PhotoLibrary {
       const present = unique.filter((id) => this.index.has(id) || this.stale.has(id));
       if (present.length === 0) return 0;
       const meta = { ...this.meta, updatedAt: Date.now() };
-      await db.deletePhotos(meta, present);
+      await this.gone(db.deletePhotos(meta, present));
       this.meta = meta;
       for (const id of present) {
         this.index.remove(id);
@@ -395,36 +326,24 @@ export class PhotoLibrary {
   /** A photo's (or an image's) tags with calibrated scores, best first. */
   async tag(idOrImage: string | WireImage, options: TagOptions & { signal?: AbortSignal | undefined } = {}): Promise<TagScore[]> {
     this.live();
-    const tagger = await Tagger.create(this.engine, options, options.signal);
-    return tagger.tags(await this.vectorOf(idOrImage, options.signal));
+    const held = this.taggers.hold(options, options.signal);
+    try {
+      const [tagger, vector] = await Promise.all([held, this.vectorOf(idOrImage, options.signal)]);
+      return tagger.tags(vector);
+    } finally {
+      void held.then((t) => t.release(), () => undefined);
+    }
   }
 
   /** Every photo's tags. Each tag is encoded once; the scoring runs on the SIMD kernel. */
   async tagAll(options: TagOptions & WorkOptions = {}): Promise<PhotoTags[]> {
     this.live();
     const { signal, onProgress } = options;
-    const tagger = await Tagger.create(this.engine, options, signal);
+    const held = this.taggers.hold(options, signal);
     try {
-      const ids = this.index.ids();
-      const out: PhotoTags[] = [];
-      let lastYield = performance.now();
-      for (let start = 0; start < ids.length; start += TAG_BLOCK) {
-        if (signal?.aborted) throw abortError(signal, 'tagging');
-        for (const id of ids.slice(start, start + TAG_BLOCK)) {
-          const photo = this.index.get(id);
-          if (photo) out.push({ id, tags: tagger.tags(photo) }); // else removed meanwhile
-        }
-        onProgress?.({ phase: 'tag', loaded: Math.min(ids.length, start + TAG_BLOCK), total: ids.length });
-        // Let calls queued meanwhile (a search typed during tagging) in, every YIELD_MS or so.
-        // Not every block: nested setTimeouts are clamped to 4 ms each.
-        if (performance.now() - lastYield > YIELD_MS) {
-          await new Promise<void>((resolve) => setTimeout(resolve, 0));
-          lastYield = performance.now();
-        }
-      }
-      return out;
+      return await tagEvery(await held, this.index.ids(), (id) => this.index.get(id), { signal, onProgress });
     } finally {
-      tagger.dispose();
+      void held.then((t) => t.release(), () => undefined);
     }
   }
 
@@ -452,9 +371,11 @@ export class PhotoLibrary {
     return this.writing;
   }
 
-  private close(): void {
+  /** No call starts on it any more; the index is freed once the writes in flight have settled. */
+  close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.index.dispose();
+    this.taggers.close();
+    void this.writing.then(() => this.index.dispose());
   }
 }

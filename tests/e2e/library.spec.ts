@@ -452,6 +452,61 @@ test.describe('photo library', () => {
     expect(out.all).toEqual(Array.from({ length: total }, (_, i) => `photo-${String(i).padStart(3, '0')}`));
   });
 
+  test('two tabs adding the same photos to one library at once: every photo once, nothing lost', async ({ page, context }) => {
+    const second = await context.newPage();
+    await open(second);
+    const add = (p: Page) =>
+      p.evaluate(async () => {
+        const w = window.webclip;
+        const blobs = [...(await Promise.all(w.PHOTO_FILES.map((f) => w.photo(f)))), ...(await w.distinctPhotos(26, 3))];
+        const lib = await window.clip!.library('shared');
+        return lib.add(blobs.map((image, i) => ({ id: `s${i}`, image })));
+      });
+    const [a, b] = await Promise.all([add(page), add(second)]);
+    for (const r of [a, b]) {
+      expect(r.failed).toEqual([]);
+      expect(r.added.length + r.unchanged.length).toBe(32);
+    }
+    const third = await context.newPage();
+    await open(third);
+    const out = await third.evaluate(async () => {
+      const lib = await window.clip!.library('shared');
+      const ids = await lib.ids();
+      const blob = await window.webclip.photo(window.webclip.PHOTO_FILES[2]);
+      return { count: await lib.count(), ids: ids.sort(), self: (await lib.similar(blob, { k: 1 }))[0] };
+    });
+    expect(out.count).toBe(32);
+    expect(out.ids).toEqual(Array.from({ length: 32 }, (_, i) => `s${i}`).sort());
+    expect(out.self!.id).toBe('s2');
+    expect(out.self!.score).toBeGreaterThan(0.9995);
+  });
+
+  test('the database deleted by another tab: the library reopens from what is stored and works on', async ({ page, context }) => {
+    await addFixtures(page, 'gone');
+    const other = await context.newPage();
+    await other.goto('/tests/e2e/harness.html');
+    await other.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase('webclip-libraries');
+          request.onsuccess = () => resolve();
+          request.onerror = () => reject(request.error);
+        }),
+    );
+    const out = await page.evaluate(async () => {
+      const w = window.webclip;
+      const lib = await window.clip!.library('gone');
+      // The in-memory index went with the database: the library reopens from what is stored.
+      const count = await lib.count();
+      const added = await lib.add([{ id: 'again', image: await w.photo(w.PHOTO_FILES[1]) }]);
+      return { count, added, after: await lib.count(), listed: (await window.clip!.libraries()).map((l) => l.name) };
+    });
+    expect(out.count).toBe(0);
+    expect(out.added.added).toEqual(['again']);
+    expect(out.after).toBe(1);
+    expect(out.listed).toEqual(['gone']);
+  });
+
   test('bad arguments give typed errors', async ({ page }) => {
     await addFixtures(page);
     const lib = `const lib = await window.clip.library('holiday');`;
