@@ -72,6 +72,26 @@ function engineScores(page: Page, texts: string[]) {
   }, texts);
 }
 
+/** Connected components of the pairs at or above the threshold (ids sorted, groups by first id); singletons left out. */
+function naiveGroups(pairs: Record<string, number>, threshold: number): string[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    while (parent.get(x)! !== x) x = parent.get(x)!;
+    return x;
+  };
+  for (const key of Object.keys(pairs)) for (const id of key.split('|')) parent.set(id, id);
+  for (const [key, score] of Object.entries(pairs)) {
+    const [a, b] = key.split('|') as [string, string];
+    if (score >= threshold) parent.set(find(a), find(b));
+  }
+  const groups = new Map<string, string[]>();
+  for (const id of parent.keys()) groups.set(find(id), [...(groups.get(find(id)) ?? []), id]);
+  return [...groups.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => g.sort())
+    .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
 /** Ids ranked by score, best first (ties by id), from a row of scores over p0…p5. */
 const ranking = (scores: number[]): string[] =>
   scores
@@ -256,9 +276,11 @@ test.describe('photo library', () => {
     const copyMin = Math.min(...copies.map((k) => out.pairs[k] ?? out.pairs[k.split('|').reverse().join('|')]!));
     const otherMax = Math.max(...others.map(([, v]) => v));
     expect(copyMin, 'copies are closer than any two different photos').toBeGreaterThan(otherMax);
-    if (copyMin >= 0.95 && otherMax < 0.95) {
-      expect(out.groups).toEqual([['p0', 'p0-crop', 'p0-small'], ['p1', 'p1-webp']]);
-    }
+    // Random weights put photos near one direction (different photos up to cosine ~0.997 here), so
+    // the default 0.95 links unrelated photos too: there the groups must be what linking every
+    // pair at ≥ 0.95 gives (a naive reference); the copies are told apart at a threshold between
+    // the copies' and the others' cosines.
+    expect(out.groups).toEqual(naiveGroups(out.pairs, 0.95));
     const threshold = (copyMin + otherMax) / 2;
     const atThreshold = await page.evaluate(async (t) => (await window.clip!.library('dups')).duplicates({ threshold: t }), threshold);
     expect(atThreshold).toEqual([['p0', 'p0-crop', 'p0-small'], ['p1', 'p1-webp']]);
