@@ -59,6 +59,32 @@ export async function deleteChunks(model: string, path?: string): Promise<void> 
   });
 }
 
+/**
+ * Deletes the chunks of `model` that its manifest does not account for: those a load wrote and
+ * could not discard (the page was closed mid-download), or past a file's end. They are never
+ * read (every read goes through the manifest) but hold quota. Another tab loading the same model
+ * at this moment may lose fresh chunks to this; its next load finds them missing and fetches them.
+ */
+export async function sweepOrphanChunks(model: string, manifest: ModelManifest): Promise<number> {
+  return chunkStore()('readwrite', (store) => {
+    let swept = 0;
+    const request = store.getAllKeys(chunkRange(model));
+    request.onsuccess = () => {
+      for (const key of request.result as ChunkKey[]) {
+        const [, path, index] = key;
+        const file = manifest.files[path];
+        if (file && index < chunkCount(file.size, file.chunkBytes)) continue;
+        store.delete(key);
+        swept++;
+      }
+    };
+    return new Promise<number>((resolve, reject) => {
+      store.transaction.oncomplete = () => resolve(swept);
+      store.transaction.onerror = store.transaction.onabort = () => reject(store.transaction.error);
+    });
+  });
+}
+
 export async function readManifest(model: string): Promise<ModelManifest | null> {
   try {
     return parseManifest(await get(model, manifestStore()));
@@ -272,7 +298,7 @@ export class ModelStore {
       throw error;
     }
     if (this.uncached) return this.discard();
-    if (this.fresh.size === 0 && this.newlyAbsent.size === 0) return;
+    if (this.fresh.size === 0 && this.newlyAbsent.size === 0) return this.sweep();
     const files = { ...this.manifest?.files, ...Object.fromEntries(this.fresh) };
     const absent = [...new Set([...(this.manifest?.absent ?? []), ...this.newlyAbsent])].filter((p) => !(p in files));
     const source = this.source.kind === 'url' ? this.source.baseUrl : 'local';
@@ -288,6 +314,13 @@ export class ModelStore {
     this.manifest = manifest;
     this.fresh.clear();
     this.newlyAbsent.clear();
+    this.sweep();
+  }
+
+  /** In the background, after a load: what the manifest does not list goes (a cache only: errors are dropped). */
+  private sweep(): void {
+    const manifest = this.manifest;
+    if (manifest && !this.hooks.noCache) void sweepOrphanChunks(this.id, manifest).catch(() => undefined);
   }
 
   /**

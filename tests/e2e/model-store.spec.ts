@@ -180,6 +180,39 @@ test.describe('model store', () => {
     expect(await requests()).toEqual([]);
   });
 
+  test('chunks a closed page left behind are swept by the next load; the model stays whole', async ({ page }) => {
+    const first = loaded(await load(page, 'sweep'));
+    const visionChunks = await chunkCount(page, first.id, VISION);
+    const all = await chunkCount(page, first.id);
+    // What a page closed mid-download leaves: chunks no manifest lists, and one past a file's end.
+    await page.evaluate(
+      ({ id, vision }) =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.open('webclip-model-chunks');
+          request.onsuccess = () => {
+            const tx = request.result.transaction('chunks', 'readwrite');
+            const store = tx.objectStore('chunks');
+            const junk = new Uint8Array(1000).buffer;
+            store.put(junk, [id, 'onnx/vision_model_fp16.onnx', 0]);
+            store.put(junk, [id, 'onnx/vision_model_fp16.onnx', 1]);
+            store.put(junk, [id, vision, 9999]);
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      { id: first.id, vision: VISION },
+    );
+    expect(await chunkCount(page, first.id)).toBe(all + 3);
+    await page.reload();
+    await faults();
+    const second = loaded(await load(page, 'sweep'));
+    expect(await requests()).toEqual([]);
+    expect(second.vectors).toEqual(first.vectors);
+    await expect.poll(() => chunkCount(page, first.id)).toBe(all);
+    expect(await chunkCount(page, first.id, VISION)).toBe(visionChunks);
+    expect(await chunkCount(page, first.id, 'onnx/vision_model_fp16.onnx')).toBe(0);
+  });
+
   test('a connection dropped mid-file resumes with a Range request', async ({ page }) => {
     await faults({ drop: { file: VISION, dropAfter: 150_000, drops: 2 } });
     const result = loaded(await load(page, 'drop'));
