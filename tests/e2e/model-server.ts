@@ -83,7 +83,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const drop = faults.drop;
   if (drop && drop.file === file && drop.drops > 0) {
     drop.drops--;
-    res.write(part.subarray(0, drop.dropAfter), () => setTimeout(() => res.destroy(), 20));
+    // Cut after the browser has had time to hand the bytes sent to the page: a connection reset
+    // that arrives first can take them down with it (seen on a loaded machine), and the download
+    // then rightly starts over instead of resuming.
+    res.write(part.subarray(0, drop.dropAfter), () => setTimeout(() => res.destroy(), 300));
     return;
   }
   res.end(part);
