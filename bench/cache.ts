@@ -4,29 +4,19 @@
 // memory with the cache off (floor), plus the store's IndexedDB write and read throughput.
 // Run: npx tsx bench/cache.ts [--rounds N] [--dtype q8|fp32]   (npm run fixtures:full first)
 // Writes bench/out/cache.md.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { createServer } from 'vite';
-import { staticFolders } from '../scripts/vite-static-folders.ts';
+import type { Browser, Page } from '@playwright/test';
+import { requireBenchModel, startBenchBrowser, writeReport } from './browser';
 import type { CacheBench, StartTiming, Throughput } from './cache/page';
 import { median } from './stats';
 
-const ROOT = join(import.meta.dirname, '..');
-const MODEL_DIR = join(ROOT, 'bench', 'models', 'clip-vit-b-32-random');
-const OUT = join(ROOT, 'bench', 'out', 'cache.md');
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const ROUNDS = Number(arg('--rounds') ?? 3);
 const DTYPES = (arg('--dtype') ? [arg('--dtype')] : ['q8', 'fp32']) as ('q8' | 'fp32')[];
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-if (!existsSync(join(MODEL_DIR, 'onnx', 'vision_model_quantized.onnx'))) {
-  console.error('bench/models/clip-vit-b-32-random is missing: run `npm run fixtures:full` first');
-  process.exit(1);
-}
+requireBenchModel('onnx/vision_model_quantized.onnx');
 
 const bench = (page: Page) => ({
   start: (dtype: string, from: 'url' | 'memory') =>
@@ -45,17 +35,7 @@ async function openPage(browser: Browser, base: string) {
 }
 
 async function main(): Promise<void> {
-  const server = await createServer({
-    configFile: join(ROOT, 'vite.config.ts'),
-    root: ROOT,
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
-    plugins: [staticFolders([{ urlPath: 'models/bench', dir: MODEL_DIR, include: () => true }])],
-  });
-  await server.listen();
-  const address = server.httpServer!.address() as { port: number };
-  const base = `http://127.0.0.1:${address.port}/`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const { base, browser, close } = await startBenchBrowser({ withModel: true });
   const lines: string[] = [];
   try {
     for (const dtype of DTYPES) {
@@ -91,8 +71,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await browser.close();
-    await server.close();
+    await close();
   }
   const report = [
     '# Model cache benchmark',
@@ -104,9 +83,7 @@ async function main(): Promise<void> {
     ...lines,
     '',
   ].join('\n');
-  mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
-  writeFileSync(OUT, report);
-  console.log(report);
+  writeReport('cache', report);
 }
 
 await main();

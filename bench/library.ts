@@ -4,17 +4,10 @@
 // scoring in plain JS loops in the same page; and search latency through the worker.
 // Run: npx tsx bench/library.ts [--photos N] [--tags N] [--rounds N]   (npm run fixtures:full first)
 // Writes bench/out/library.md.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
-import { staticFolders } from '../scripts/vite-static-folders.ts';
+import { requireBenchModel, startBenchBrowser, writeReport } from './browser';
 import type { LibraryBench } from './library/page';
 import { median } from './stats';
 
-const ROOT = join(import.meta.dirname, '..');
-const MODEL_DIR = join(ROOT, 'bench', 'models', 'clip-vit-b-32-random');
-const OUT = join(ROOT, 'bench', 'out', 'library.md');
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -22,28 +15,15 @@ const arg = (name: string, fallback: number) => {
 const PHOTOS = arg('--photos', 10_000);
 const TAGS = arg('--tags', 500);
 const ROUNDS = arg('--rounds', 3);
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-if (!existsSync(join(MODEL_DIR, 'onnx', 'text_model_quantized.onnx'))) {
-  console.error('bench/models/clip-vit-b-32-random is missing: run `npm run fixtures:full` first');
-  process.exit(1);
-}
+requireBenchModel('onnx/text_model_quantized.onnx');
 
 async function main(): Promise<void> {
-  const server = await createServer({
-    configFile: join(ROOT, 'vite.config.ts'),
-    root: ROOT,
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
-    plugins: [staticFolders([{ urlPath: 'models/bench', dir: MODEL_DIR, include: () => true }])],
-  });
-  await server.listen();
-  const { port } = server.httpServer!.address() as { port: number };
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const { base, browser, close } = await startBenchBrowser({ withModel: true });
   try {
     const page = await (await browser.newContext()).newPage();
     page.on('pageerror', (e) => console.error('page error:', e));
-    await page.goto(`http://127.0.0.1:${port}/bench/library.html`);
+    await page.goto(`${base}bench/library.html`);
     await page.waitForFunction(() => document.title === 'ready');
     const bench = <K extends keyof LibraryBench>(name: K, ...args: Parameters<LibraryBench[K]>) =>
       page.evaluate(
@@ -87,12 +67,9 @@ async function main(): Promise<void> {
         `(first ${searches[0]!.toFixed(1)} ms).`,
       '',
     ].join('\n');
-    mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
-    writeFileSync(OUT, report);
-    console.log(report);
+    writeReport('library', report);
   } finally {
-    await browser.close();
-    await server.close();
+    await close();
   }
 }
 

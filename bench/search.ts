@@ -5,28 +5,24 @@
 // Run: npx tsx bench/search.ts [--quick] [--queries N]   (--quick: 10k and 100k only, fewer queries;
 //   --queries: timed queries per case, default 30; recall@10 is measured over them)
 // Writes bench/out/search.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { startBenchBrowser, writeReport } from './browser';
 import type { SearchBench } from './search/page';
 import type { CaseResult, CaseSpec } from './search/search.worker';
 import { median } from './stats';
 
-const ROOT = join(import.meta.dirname, '..');
-const OUT = join(ROOT, 'bench', 'out', 'search.md');
 const QUICK = process.argv.includes('--quick');
 const queriesArg = process.argv.indexOf('--queries');
 const QUERIES = queriesArg > 0 ? Number(process.argv[queriesArg + 1]) : 30;
 if (!Number.isInteger(QUERIES) || QUERIES < 1) throw new Error('--queries takes a positive integer');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const base = { dim: 512, k: 10, seed: 20240601, clusters: 1000 };
+const caseBase = { dim: 512, k: 10, seed: 20240601, clusters: 1000 };
+/** The naive scan runs on the first few of the timed queries (it is slow at 1M). */
+const naive = (n: number): number => Math.min(n, QUERIES);
 const CASES: CaseSpec[] = [
-  { ...base, n: 10_000, storage: 'float32', queries: QUERIES, naiveQueries: 10 },
-  { ...base, n: 100_000, storage: 'float32', queries: QUERIES, naiveQueries: QUICK ? 3 : 5 },
-  { ...base, n: 100_000, storage: 'int8', queries: QUERIES, naiveQueries: QUICK ? 3 : 5 },
-  ...(QUICK ? [] : [{ ...base, n: 1_000_000, storage: 'int8' as const, queries: QUERIES, naiveQueries: 3 }]),
+  { ...caseBase, n: 10_000, storage: 'float32', queries: QUERIES, naiveQueries: naive(10) },
+  { ...caseBase, n: 100_000, storage: 'float32', queries: QUERIES, naiveQueries: naive(QUICK ? 3 : 5) },
+  { ...caseBase, n: 100_000, storage: 'int8', queries: QUERIES, naiveQueries: naive(QUICK ? 3 : 5) },
+  ...(QUICK ? [] : [{ ...caseBase, n: 1_000_000, storage: 'int8' as const, queries: QUERIES, naiveQueries: naive(3) }]),
 ];
 /** The aims: ms per query at the median. */
 const AIMS: Record<string, number> = { 'float32:100000': 20, 'int8:1000000': 150 };
@@ -49,22 +45,14 @@ function row(r: CaseResult): string {
 }
 
 async function main(): Promise<void> {
-  const server = await createServer({
-    configFile: join(ROOT, 'vite.config.ts'),
-    root: ROOT,
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
-  });
-  await server.listen();
-  const address = server.httpServer!.address() as { port: number };
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const { base, browser, close } = await startBenchBrowser();
   const version = browser.version();
   const results: CaseResult[] = [];
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('page error:', e));
     page.on('console', (m) => console.log(m.text()));
-    await page.goto(`http://127.0.0.1:${address.port}/bench/search.html`);
+    await page.goto(`${base}bench/search.html`);
     await page.waitForFunction(() => document.title === 'ready');
     const isolated = await page.evaluate(() => (globalThis as unknown as { searchBench: SearchBench }).searchBench.crossOriginIsolated());
     console.log(`crossOriginIsolated: ${isolated} (timer resolution ${isolated ? '5 µs' : '100 µs'})`);
@@ -75,14 +63,13 @@ async function main(): Promise<void> {
       results.push(result);
     }
   } finally {
-    await browser.close();
-    await server.close();
+    await close();
   }
   const report = [
     '# Vector search benchmark',
     '',
-    `\`npx tsx bench/search.ts${QUICK ? ' --quick' : ''}\` — Chromium ${version} headless, one dedicated worker; ` +
-      `D=${base.dim}, k=${base.k}; clustered random unit vectors (${base.clusters} centers + noise of equal length, seeded); ${new Date().toISOString()}.`,
+    `\`npx tsx bench/search.ts${QUICK ? ' --quick' : ''}${queriesArg > 0 ? ` --queries ${QUERIES}` : ''}\` — Chromium ${version} headless, one dedicated worker; ` +
+      `D=${caseBase.dim}, k=${caseBase.k}; clustered random unit vectors (${caseBase.clusters} centers + noise of equal length, seeded); ${new Date().toISOString()}.`,
     '',
     '| N | storage | kernel | stored MB | build (vectors/s) | median ms/query | p95 ms | aim | naive JS median ms | speed-up | recall@10 vs exact | naive = index top-10 | queries (index / naive) |',
     '|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|---|',
@@ -94,9 +81,7 @@ async function main(): Promise<void> {
       '(for int8 at 1M computed chunk by chunk while the codes go in). Build: upsert time only (normalize, quantize, store), not generation.',
     '',
   ].join('\n');
-  mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
-  writeFileSync(OUT, report);
-  console.log(report);
+  writeReport('search', report);
 }
 
 await main();

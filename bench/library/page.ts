@@ -7,7 +7,7 @@ import { encodeLibraryHeader, type LibraryFileEntry } from '../../src/core/libra
 import { PREPROCESS_VERSION } from '../../src/core/preprocess';
 import { Sha256 } from '../../src/core/sha256';
 import { DEFAULT_TAGS } from '../../src/core/tag-vocabulary';
-import { mulberry32 } from '../stats';
+import { gaussian as normal, mulberry32 } from '../../src/core/seeded-random';
 
 const MODEL = new URL('/models/bench/', location.href).href;
 const MODIFIERS = ['small', 'old', 'red', 'wet', 'busy'];
@@ -22,7 +22,7 @@ export function vocabularyOf(size: number): string[] {
 /** `count` unit vectors around 200 random centres (photo libraries are clustered), seeded. */
 function randomVectors(count: number, dim: number, seed: number): Float32Array[] {
   const random = mulberry32(seed);
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const gaussian = () => normal(random);
   const unit = (v: Float32Array) => {
     const n = Math.hypot(...v);
     return v.map((x) => x / n);
@@ -54,8 +54,7 @@ async function setup(photos: number): Promise<LibraryBenchSetup> {
   const header = encodeLibraryHeader({ name: 'bench', model, prep: PREPROCESS_VERSION, dim, storage: 'float32', createdAt: now, exportedAt: now, entries });
   const hash = new Sha256().update(header);
   for (const v of vectors) hash.update(new Uint8Array(v.buffer));
-  const digest = Uint8Array.from(hash.hex().match(/../g)!, (h) => parseInt(h, 16));
-  const file = new Blob([header as Uint8Array<ArrayBuffer>, ...vectors.map((v) => v.buffer as ArrayBuffer), digest]);
+  const file = new Blob([header as Uint8Array<ArrayBuffer>, ...vectors.map((v) => v.buffer as ArrayBuffer), hash.digest() as Uint8Array<ArrayBuffer>]);
   await clip.deleteLibrary('bench');
   const t1 = performance.now();
   await clip.importLibrary(file);

@@ -3,6 +3,7 @@
 // int8 recall against an exact float64 top-10 of the float vectors. Vectors are generated in
 // chunks so the exact answers for all queries are computed while the chunk is at hand: at 1M
 // vectors the float data (2 GB) never exists at once.
+import { mulberry32Uint32 } from '../../src/core/seeded-random';
 import * as Comlink from 'comlink';
 import { quantizeInt8, VectorIndex, type VectorStorage } from '../../src/core/vector-index';
 
@@ -37,21 +38,10 @@ export interface CaseResult {
 
 const CHUNK = 8192;
 
-/** mulberry32 as 32-bit integers. */
-function uint32s(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** 65,536 Gaussian draws (Box–Muller); two 16-bit indices per random word make "Gaussian-ish" noise cheaply. */
 const GAUSS = (() => {
-  const next = uint32s(0x9e3779b9);
+  const next = mulberry32Uint32(0x9e3779b9);
   const table = new Float32Array(65536);
   for (let i = 0; i < table.length; i++) {
     const u1 = (next() + 1) / 4294967297;
@@ -73,9 +63,9 @@ class ClusteredVectors {
     streamSeed: number,
   ) {
     this.centers = new Float32Array(clusters * dim);
-    this.next = uint32s(centerSeed);
+    this.next = mulberry32Uint32(centerSeed);
     for (let c = 0; c < clusters; c++) this.gaussianUnit(this.centers, c * dim, -1);
-    this.next = uint32s(streamSeed);
+    this.next = mulberry32Uint32(streamSeed);
   }
 
   fill(out: Float32Array, count: number): void {

@@ -47,6 +47,11 @@ export class Sha256 {
 
   /** The hash as 64 lowercase hex digits. The hasher cannot be used afterwards. */
   hex(): string {
+    return toHex(this.digest());
+  }
+
+  /** The hash's 32 bytes. The hasher cannot be used afterwards. */
+  digest(): Uint8Array {
     if (this.finished) throw new Error('Sha256: digest twice');
     const bits = this.length * 8;
     const tail = new Uint8Array(this.blockLength < 56 ? 64 : 128);
@@ -57,7 +62,10 @@ export class Sha256 {
     view.setUint32(tail.length - 4, bits >>> 0);
     for (let p = 0; p < tail.length; p += 64) this.compress(tail, p);
     this.finished = true;
-    return Array.from(this.state, (w) => w.toString(16).padStart(8, '0')).join('');
+    const out = new Uint8Array(32);
+    const outView = new DataView(out.buffer);
+    this.state.forEach((word, i) => outView.setUint32(4 * i, word));
+    return out;
   }
 
   private compress(data: Uint8Array, offset: number): void {
@@ -99,5 +107,8 @@ export class Sha256 {
     s[7] = (s[7]! + h) | 0;
   }
 }
+
+/** Bytes as lowercase hex, two digits each. */
+export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 export const sha256Hex = (data: Uint8Array): string => new Sha256().update(data).hex();

@@ -8,6 +8,7 @@
 //
 // No bucket is dropped or truncated (that would lose pairs): one above BUCKET_CAP rows is compared
 // in full, but ordered by group first so that pairs already joined are skipped wholesale.
+import { gaussian, mulberry32 } from './seeded-random';
 import { abortError } from './errors';
 import { planHashing, type HashPlan } from './lsh-plan';
 import type { UnionFind } from './union-find';
@@ -255,19 +256,4 @@ function popcount(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   x = (x + (x >>> 4)) & 0x0f0f0f0f;
   return Math.imul(x, 0x01010101) >>> 24;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }

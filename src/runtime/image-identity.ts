@@ -3,6 +3,7 @@
 // once and its bytes both hashed and decoded; bitmaps and pixel buffers are hashed over their
 // size and RGBA pixels (they have no file).
 import { ClipError } from '../core/errors';
+import { toHex } from '../core/sha256';
 import type { WireImage } from '../wire';
 import { bitmapPixels, fetchImage } from './image-decoder';
 
@@ -13,8 +14,7 @@ export interface IdentifiedImage {
   readonly image: WireImage;
 }
 
-const hex = (digest: ArrayBuffer): string =>
-  Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+const hex = (digest: ArrayBuffer): string => toHex(new Uint8Array(digest));
 
 async function hashPixels(data: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<string> {
   const bytes = new Uint8Array(8 + data.length);

@@ -13,7 +13,7 @@ import {
   type LibraryFileEntry,
 } from '../core/library-file';
 import { PREPROCESS_VERSION } from '../core/preprocess';
-import { Sha256 } from '../core/sha256';
+import { Sha256, toHex } from '../core/sha256';
 import type { ClipEngine } from './engine';
 import * as db from './library-db';
 import type { LibraryMeta, PhotoRecord } from './library-db';
@@ -23,8 +23,6 @@ import type { PhotoLibrary } from './photo-library';
 const READ_SLICE = 8 * 1024 * 1024;
 /** Photos per transaction while an import is written. */
 const WRITE_PAGE = 1000;
-
-const hexToBytes = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
 
 /** The library's searchable photos (stale ones are left out: reindex them first) as one file. */
 export async function exportLibrary(library: PhotoLibrary): Promise<Blob> {
@@ -44,7 +42,7 @@ export async function exportLibrary(library: PhotoLibrary): Promise<Blob> {
   const header = encodeLibraryHeader({ name, model, prep, dim, storage, createdAt, exportedAt: Date.now(), entries });
   const hash = new Sha256().update(header);
   for (const v of vectors) hash.update(new Uint8Array(v));
-  return new Blob([header as Uint8Array<ArrayBuffer>, ...vectors, hexToBytes(hash.hex()) as Uint8Array<ArrayBuffer>], {
+  return new Blob([header as Uint8Array<ArrayBuffer>, ...vectors, hash.digest() as Uint8Array<ArrayBuffer>], {
     type: 'application/octet-stream',
   });
 }
@@ -58,7 +56,7 @@ async function checkHash(file: Blob): Promise<void> {
   const end = file.size - LIBRARY_FILE_HASH;
   const hash = new Sha256();
   for (let at = 0; at < end; at += READ_SLICE) hash.update(await readBytes(file, at, Math.min(end, at + READ_SLICE)));
-  const stored = Array.from(await readBytes(file, end, file.size), (b) => b.toString(16).padStart(2, '0')).join('');
+  const stored = toHex(await readBytes(file, end, file.size));
   if (stored !== hash.hex()) throw new ClipError('BAD_LIBRARY_FILE', 'not a webclip library export: its checksum does not match (the file is damaged)');
 }
 

@@ -6,7 +6,7 @@
 import { createStore, get, getMany, set, type UseStore } from 'idb-keyval';
 import { ClipError } from '../core/errors';
 import { chunkCount, chunkSize, CHUNK_BYTES, parseManifest, type ModelManifest, type StoredFile } from '../core/model-manifest';
-import { Sha256 } from '../core/sha256';
+import { Sha256, toHex } from '../core/sha256';
 import { download } from './download';
 
 /** Where a model's files come from when the cache does not have them. */
@@ -93,8 +93,7 @@ export async function readManifest(model: string): Promise<ModelManifest | null>
   }
 }
 
-const hex = (digest: ArrayBuffer): string => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-const chunkHash = async (bytes: Uint8Array<ArrayBuffer>): Promise<string> => hex(await crypto.subtle.digest('SHA-256', bytes));
+const chunkHash = async (bytes: Uint8Array<ArrayBuffer>): Promise<string> => toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 
 function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'QuotaExceededError' || error.name === 'UnknownError');

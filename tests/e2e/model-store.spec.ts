@@ -97,6 +97,42 @@ function chunkCount(page: Page, id: string, path?: string): Promise<number> {
   );
 }
 
+interface ChunkEdit {
+  key: [model: string, path: string, index: number];
+  /** flip: one byte of the chunk inverted, size unchanged; delete: gone; junk: 1,000 zero bytes written there. */
+  edit: 'flip' | 'delete' | 'junk';
+}
+
+/** Changes chunks in IndexedDB directly, in one transaction, as a bad disk or a killed page would. */
+function editChunks(page: Page, edits: ChunkEdit[]): Promise<void> {
+  return page.evaluate(
+    (edits) =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('webclip-model-chunks');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const tx = request.result.transaction('chunks', 'readwrite');
+          const store = tx.objectStore('chunks');
+          for (const { key, edit } of edits) {
+            if (edit === 'delete') store.delete(key);
+            else if (edit === 'junk') store.put(new Uint8Array(1000).buffer, key);
+            else {
+              const get = store.get(key);
+              get.onsuccess = () => {
+                const bytes = new Uint8Array((get.result as ArrayBuffer).slice(0));
+                bytes[100] = bytes[100]! ^ 0xff;
+                store.put(bytes.buffer, key);
+              };
+            }
+          }
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    edits,
+  );
+}
+
 const cachedIds = (page: Page) => page.evaluate(async () => (await window.webclip.modelCache.list()).map((m) => m.id));
 
 test.describe('model store', () => {
@@ -148,26 +184,10 @@ test.describe('model store', () => {
   test('a corrupt chunk and a missing chunk are caught on load; only those files are fetched again', async ({ page }) => {
     const first = loaded(await load(page, 'corrupt'));
     expect(await chunkCount(page, first.id, VISION)).toBeGreaterThan(2);
-    await page.evaluate(
-      ({ id, vision }) =>
-        new Promise<void>((resolve, reject) => {
-          const request = indexedDB.open('webclip-model-chunks');
-          request.onsuccess = () => {
-            const tx = request.result.transaction('chunks', 'readwrite');
-            const store = tx.objectStore('chunks');
-            const get = store.get([id, vision, 1]);
-            get.onsuccess = () => {
-              const bytes = new Uint8Array((get.result as ArrayBuffer).slice(0));
-              bytes[100] = bytes[100]! ^ 0xff; // one flipped byte, size unchanged
-              store.put(bytes.buffer, [id, vision, 1]);
-              store.delete([id, 'tokenizer.json', 0]);
-            };
-            tx.oncomplete = () => resolve();
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      { id: first.id, vision: VISION },
-    );
+    await editChunks(page, [
+      { key: [first.id, VISION, 1], edit: 'flip' },
+      { key: [first.id, 'tokenizer.json', 0], edit: 'delete' },
+    ]);
     await page.reload();
     await faults();
     const second = loaded(await load(page, 'corrupt'));
@@ -185,23 +205,11 @@ test.describe('model store', () => {
     const visionChunks = await chunkCount(page, first.id, VISION);
     const all = await chunkCount(page, first.id);
     // What a page closed mid-download leaves: chunks no manifest lists, and one past a file's end.
-    await page.evaluate(
-      ({ id, vision }) =>
-        new Promise<void>((resolve, reject) => {
-          const request = indexedDB.open('webclip-model-chunks');
-          request.onsuccess = () => {
-            const tx = request.result.transaction('chunks', 'readwrite');
-            const store = tx.objectStore('chunks');
-            const junk = new Uint8Array(1000).buffer;
-            store.put(junk, [id, 'onnx/vision_model_fp16.onnx', 0]);
-            store.put(junk, [id, 'onnx/vision_model_fp16.onnx', 1]);
-            store.put(junk, [id, vision, 9999]);
-            tx.oncomplete = () => resolve();
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      { id: first.id, vision: VISION },
-    );
+    await editChunks(page, [
+      { key: [first.id, 'onnx/vision_model_fp16.onnx', 0], edit: 'junk' },
+      { key: [first.id, 'onnx/vision_model_fp16.onnx', 1], edit: 'junk' },
+      { key: [first.id, VISION, 9999], edit: 'junk' },
+    ]);
     expect(await chunkCount(page, first.id)).toBe(all + 3);
     await page.reload();
     await faults();

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isClipError } from '../../src/core/errors';
 import { findDuplicateGroups, type VectorSource } from '../../src/core/near-duplicates';
+import { gaussian, mulberry32 } from '../../src/core/seeded-random';
 
 const DIM = 512;
 const THRESHOLD = 0.95;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const gaussian = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 function unit(v: Float64Array): Float64Array {
   let s = 0;

@@ -1,5 +1,6 @@
 // VectorIndex and its kernels against a naive reference (float64 loops and a sort), for both
 // kernels, float32 and int8 storage, odd dims, growth, removal and the .wat → bytes drift check.
+import { gaussian, mulberry32 } from '../../src/core/seeded-random';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileKernels, generatedSource, GENERATED_PATH } from '../../scripts/build-kernels';
@@ -10,17 +11,10 @@ import { VECTOR_KERNELS_WASM_BASE64 } from '../../src/core/vector-kernels-wasm';
 
 const KERNELS = ['wasm', 'js'] as const;
 
-/** mulberry32, and Gaussians from it (Box–Muller). */
+/** Seeded uniforms, and Gaussians from them. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const uniform = mulberry32(seed);
+  const gauss = () => gaussian(uniform);
   const vector = (dim: number, scale = 1) => Float32Array.from({ length: dim }, () => gauss() * scale);
   return { uniform, gauss, vector };
 }

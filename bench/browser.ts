@@ -1,0 +1,56 @@
+// What the browser benchmark drivers share: the repository served by Vite (its own config, no
+// watching or HMR, so an edit mid-run cannot reload the page), Debian's Chromium, the full-size
+// benchmark model, and where reports go.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import { createServer } from 'vite';
+import { staticFolders } from '../scripts/vite-static-folders.ts';
+
+export const ROOT = join(import.meta.dirname, '..');
+export const BENCH_MODEL_DIR = join(ROOT, 'bench', 'models', 'clip-vit-b-32-random');
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Stops the run unless `npm run fixtures:full` has written the benchmark model's `file`. */
+export function requireBenchModel(file: string): void {
+  if (!existsSync(join(BENCH_MODEL_DIR, file))) {
+    console.error('bench/models/clip-vit-b-32-random is missing: run `npm run fixtures:full` first');
+    process.exit(1);
+  }
+}
+
+export interface BenchBrowser {
+  /** The server's root URL, ending in '/'. */
+  readonly base: string;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Vite on a free port (the benchmark model at /models/bench/ with `withModel`) and Chromium. */
+export async function startBenchBrowser({ withModel = false } = {}): Promise<BenchBrowser> {
+  const server = await createServer({
+    configFile: join(ROOT, 'vite.config.ts'),
+    root: ROOT,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+    plugins: withModel ? [staticFolders([{ urlPath: 'models/bench', dir: BENCH_MODEL_DIR, include: () => true }])] : [],
+  });
+  await server.listen();
+  const { port } = server.httpServer!.address() as { port: number };
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    base: `http://127.0.0.1:${port}/`,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Writes bench/out/<name>.md and prints it. */
+export function writeReport(name: string, report: string): void {
+  mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'out', `${name}.md`), report);
+  console.log(report);
+}
