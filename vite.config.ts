@@ -1,6 +1,7 @@
 // Vite serves the demo page and builds the static site. The page must be crossOriginIsolated
 // (COOP + COEP) so onnxruntime-web's WASM backend can use threads (SharedArrayBuffer).
 import { defaultClientConditions, defineConfig } from 'vite';
+import { serviceWorker } from './scripts/vite-service-worker.ts';
 import { ortRuntimeFolder, staticFolders } from './scripts/vite-static-folders.ts';
 
 const isolationHeaders = {
@@ -15,6 +16,8 @@ export default defineConfig({
       // The committed test model (random weights), model id `test`: the page works offline.
       { urlPath: 'models/test', dir: 'tests/fixtures/tiny-clip', include: (f) => !f.endsWith('reference.json') },
     ]),
+    // sw.js: the app shell offline, and COOP/COEP on hosts that cannot send them.
+    serviceWorker(),
   ],
   // onnxruntime-web's "extern wasm" builds load their Emscripten glue and .wasm from
   // env.wasm.wasmPaths (our own /ort/ folder) instead of inlining a copy into our bundle.

@@ -1,6 +1,8 @@
-// What the model cache records about a model: which files it holds, their sizes and SHA-256
-// hashes (whole file, and per chunk so that a load can check each chunk as it reads it).
+// What the model cache records about a model: which files it holds, their sizes, each file's
+// SHA-256 and a check of each chunk, so that a load can check every chunk as it reads it.
 // Pure data and rules; src/runtime/model-store.ts keeps them in IndexedDB.
+import { sha256Hex } from './sha256';
+import { xxhash32 } from './xxhash32';
 
 /** Files are stored in chunks of this many bytes (the last one shorter). */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -11,7 +13,10 @@ export interface StoredFile {
   readonly chunkBytes: number;
   /** SHA-256 of the whole file, hex. */
   readonly sha256: string;
-  /** SHA-256 of each chunk, hex, in order. */
+  /**
+   * Each chunk's check, in order: its XXH32 as 8 hex digits (what the store writes), or its
+   * SHA-256 as 64 (caches written before XXH32; still read and checked).
+   */
   readonly chunks: readonly string[];
 }
 
@@ -38,13 +43,24 @@ export function chunkSize(size: number, chunkBytes: number, index: number): numb
 }
 
 const isHex64 = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+const isChunkCheck = (v: unknown): v is string => typeof v === 'string' && /^(?:[0-9a-f]{8}|[0-9a-f]{64})$/.test(v);
+
+/** The check the store records for a chunk's bytes. */
+export function chunkCheck(bytes: Uint8Array): string {
+  return xxhash32(bytes).toString(16).padStart(8, '0');
+}
+
+/** Whether `bytes` are the chunk `expected` was recorded for (by either kind of check). */
+export function chunkMatches(bytes: Uint8Array, expected: string): boolean {
+  return expected.length === 8 ? chunkCheck(bytes) === expected : sha256Hex(bytes) === expected;
+}
 
 function isStoredFile(v: unknown): v is StoredFile {
   const f = v as Partial<StoredFile> | null;
   return (
     typeof f === 'object' && f !== null && Number.isSafeInteger(f.size) && f.size! >= 0 && isHex64(f.sha256) &&
     Number.isSafeInteger(f.chunkBytes) && f.chunkBytes! > 0 &&
-    Array.isArray(f.chunks) && f.chunks.length === chunkCount(f.size!, f.chunkBytes!) && f.chunks.every(isHex64)
+    Array.isArray(f.chunks) && f.chunks.length === chunkCount(f.size!, f.chunkBytes!) && f.chunks.every(isChunkCheck)
   );
 }
 

@@ -2,6 +2,7 @@
 // text and of a picked image, and their cosine similarity. `?model=`, `?device=` and `?dtype=`
 // pick them.
 import { createClip, cosine, isClipError, type Clip, type Device, type Dtype } from '../index';
+import { registerAppShell } from './app-shell';
 
 const params = new URLSearchParams(location.search);
 const model = params.get('model') ?? `${import.meta.env.BASE_URL}models/test/`;
@@ -58,6 +59,9 @@ function fail(error: unknown): void {
 }
 
 async function main(): Promise<void> {
+  // Before the model loads, so the worker and onnxruntime's files come through the service
+  // worker and are kept: the next visit starts with no network.
+  await registerAppShell(import.meta.env.BASE_URL);
   const clip = await createClip({
     model,
     device,

@@ -1,6 +1,6 @@
 // Builds both towers of a model on one backend: picks the first dtype whose files exist, reads
 // them, and creates the two encoders (model-sessions.ts decides which backend and dtype list).
-import { modelFile, type Device, type Dtype } from '../core/dtype-choice';
+import { modelFile, type Device, type Dtype, type Tower } from '../core/dtype-choice';
 import { ClipError, isClipError } from '../core/errors';
 import type { GpuDevice } from './device';
 import { Encoder } from './encoder';
@@ -11,14 +11,17 @@ export interface ModelFileReader {
   read(path: string, signal?: AbortSignal): Promise<Uint8Array>;
   /** Whether the file is in the local cache (a dtype already there starts without a download). */
   has?(path: string): boolean;
+  /** Its size in bytes where the cache knows it. */
+  size?(path: string): number | undefined;
   /** The dtypes the model is known to have (a registry model); others are not tried. */
   dtypes?: readonly Dtype[] | undefined;
 }
 
 export interface TowerFiles {
   dtype: Dtype;
-  vision: Uint8Array;
-  /** Still being read when both files are cached: the vision session builds meanwhile. */
+  /** Built first; when both files are cached, the other is still being read meanwhile. */
+  first: Tower;
+  vision: Uint8Array | Promise<Uint8Array>;
   text: Uint8Array | Promise<Uint8Array>;
 }
 
@@ -51,19 +54,13 @@ export async function readFirstAvailable(
   const order = candidates.filter((d) => !known || known.includes(d)).sort((a, b) => Number(cached(b)) - Number(cached(a)));
   const missing: string[] = [];
   for (const dtype of order) {
-    if (cached(dtype)) {
-      // Both are there: no fallback to decide, so the text file is read (off this thread)
-      // while the vision session is built from the vision file.
-      const text = files.read(modelFile('text', dtype), signal);
-      text.catch(() => undefined); // awaited by buildBackend, or dropped with a failed vision read
-      return { dtype, vision: await files.read(modelFile('vision', dtype), signal), text };
-    }
+    if (cached(dtype)) return readCachedPair(files, dtype, signal);
     try {
       const [vision, text] = await Promise.all([
         files.read(modelFile('vision', dtype), signal),
         files.read(modelFile('text', dtype), signal),
       ]);
-      return { dtype, vision, text };
+      return { dtype, first: 'vision', vision, text };
     } catch (error) {
       if (!isClipError(error, 'MODEL_NOT_FOUND') || candidates.length === 1) throw error;
       missing.push(dtype);
@@ -73,6 +70,22 @@ export async function readFirstAvailable(
     'MODEL_NOT_FOUND',
     `the model has no complete pair of vision/text files for any of the dtypes tried (${missing.join(', ')})`,
   );
+}
+
+/**
+ * Both files of a cached dtype, one after the other, smaller first: the smaller session builds
+ * while the larger file is still being read (off this thread: chunk-reader.ts). Reading is the
+ * slow part of a warm start (~70 MB/s from IndexedDB on the 2-core test machine); two reads at
+ * once share that and both finish late, so no session could start until nearly all was read.
+ */
+async function readCachedPair(files: ModelFileReader, dtype: Dtype, signal: AbortSignal | undefined): Promise<TowerFiles> {
+  const size = (tower: Tower): number => files.size?.(modelFile(tower, dtype)) ?? 0;
+  const first: Tower = size('text') < size('vision') ? 'text' : 'vision';
+  const second: Tower = first === 'text' ? 'vision' : 'text';
+  const firstBytes = await files.read(modelFile(first, dtype), signal);
+  const secondBytes = files.read(modelFile(second, dtype), signal);
+  secondBytes.catch(() => undefined); // awaited by buildBackend, or dropped with a failed build
+  return first === 'text' ? { dtype, first, text: firstBytes, vision: secondBytes } : { dtype, first, vision: firstBytes, text: secondBytes };
 }
 
 export interface BuildOptions {
@@ -85,15 +98,16 @@ export interface BuildOptions {
 
 export async function buildBackend({ ort, device, gpu, files, eos }: BuildOptions): Promise<Backend> {
   const common = { ort, device, ...(gpu ? { gpu } : {}) };
-  const vision = await Encoder.create({ ...common, tower: 'vision', model: files.vision, eos });
-  let text: Encoder;
+  const build = async (tower: Tower): Promise<Encoder> => Encoder.create({ ...common, tower, model: await files[tower], eos });
+  const second: Tower = files.first === 'vision' ? 'text' : 'vision';
+  const built = { [files.first]: await build(files.first) } as Partial<Record<Tower, Encoder>>;
   try {
-    text = await Encoder.create({ ...common, tower: 'text', model: await files.text, eos });
+    built[second] = await build(second);
   } catch (error) {
-    await vision.release().catch(() => undefined);
+    await built[files.first]!.release().catch(() => undefined);
     throw error;
   }
-  return { device, dtype: files.dtype, vision, text, ...(gpu ? { gpu } : {}) };
+  return { device, dtype: files.dtype, vision: built.vision!, text: built.text!, ...(gpu ? { gpu } : {}) };
 }
 
 export async function releaseBackend(backend: Backend): Promise<void> {

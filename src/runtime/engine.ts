@@ -16,6 +16,7 @@ import { DownloadProgress } from './download-progress';
 import { readLabels, writeLabels, type LabelSpace } from './label-store';
 import { ModelStore, type StoreHooks } from './model-store';
 import type { ResolvedModel } from './registry';
+import { towerFilesToPrefetch } from './tower-prefetch';
 import {
   ModelSessions,
   type AdapterSummary,
@@ -131,6 +132,7 @@ export class ClipEngine {
     const { model } = options;
     const { signal, onProgress } = call;
     const store = await ModelStore.open(model.id, model.source, options.storeHooks);
+    store.prefetch(towerFilesToPrefetch(store, options.device, options.dtype, 'gpu' in navigator));
     const progress = new DownloadProgress((event) => onProgress?.(event));
     const readOptions = (path: string, readSignal?: AbortSignal) => ({
       signal: readSignal ?? signal,
@@ -151,7 +153,7 @@ export class ClipEngine {
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
       const dim = readProjectionDim(config);
       const sessions = await ModelSessions.create({
-        files: { read, has: (path: string) => store.has(path), dtypes: model.dtypes },
+        files: { read, has: (path: string) => store.has(path), size: (path: string) => store.sizeOf(path), dtypes: model.dtypes },
         modelId: model.id,
         config,
         device: options.device,
@@ -162,6 +164,7 @@ export class ClipEngine {
         onStatus: ({ phase, message }) => onProgress?.({ phase, message }),
         ...(options.hooks ? { hooks: options.hooks } : {}),
       });
+      store.dropPrefetched();
       if (signal?.aborted) {
         await sessions.dispose();
         throw abortError(signal, 'loading the model');
@@ -180,6 +183,7 @@ export class ClipEngine {
       );
       return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions, textFiles);
     } catch (error) {
+      store.dropPrefetched();
       await store.discard();
       throw error;
     }

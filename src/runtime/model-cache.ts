@@ -4,7 +4,7 @@ import { clear, del, entries } from 'idb-keyval';
 import { DTYPES, modelFile, type Dtype } from '../core/dtype-choice';
 import { manifestBytes, parseManifest } from '../core/model-manifest';
 import { deleteLabels } from './label-store';
-import { chunkStore, deleteChunks, manifestStore } from './model-store';
+import { chunkStore, deleteChunks, manifestStore } from './chunk-store';
 
 export interface CachedModel {
   readonly id: string;

@@ -20,7 +20,7 @@ import {
   type ModelFileReader,
 } from './backend-build';
 import { findAdapter, type AdapterSummary, type FoundAdapter, type GpuDevice } from './device';
-import { RetiredEncoderError } from './encoder';
+import { RetiredEncoderError, warmUpOrt } from './encoder';
 import { loadOrt, type LoadedOrt } from './ort-loader';
 import { corrupt, startWebGpu, type ProbeInfo } from './webgpu-start';
 
@@ -118,7 +118,9 @@ async function startWasm(
   const loaded = await loadOrt('wasm', options).catch((cause: unknown) => {
     throw new ClipError('BACKEND_UNAVAILABLE', `could not load onnxruntime-web: ${describeError(cause)}`, { cause });
   });
+  const warming = warmUpOrt(loaded.ort);
   const files = await reading;
+  await warming;
   try {
     const backend = await buildBackend({ ort: loaded.ort, device: 'wasm', files, eos: BigInt(specialIds(options.config).eos) });
     return { backend, loaded };

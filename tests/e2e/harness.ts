@@ -3,6 +3,7 @@
 // every form an app might hold them.
 import { createClip, testAccess, type Clip, type ClipTestAccess } from '../../src/client';
 import { BACKGROUND_PROMPTS, ClipError, isClipError, modelCache, TAG_TEMPLATES } from '../../src/index';
+import { registerAppShell } from '../../src/demo/app-shell';
 import { distinctPhotos, photo, PHOTO_FILES, reencode } from './library-photos';
 
 export type FixtureKind = 'url' | 'blob' | 'bitmap' | 'imagedata';
@@ -35,4 +36,8 @@ declare global {
 }
 
 window.webclip = webclip;
+// `?shell`: under the demo site's service worker, as the offline tests need.
+if (new URLSearchParams(location.search).has('shell')) {
+  document.body.dataset.shell = await registerAppShell(import.meta.env.BASE_URL);
+}
 document.body.dataset.ready = 'true';

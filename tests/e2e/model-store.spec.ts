@@ -103,34 +103,48 @@ interface ChunkEdit {
   edit: 'flip' | 'delete' | 'junk';
 }
 
-/** Changes chunks in IndexedDB directly, in one transaction, as a bad disk or a killed page would. */
+/**
+ * Changes chunks in IndexedDB directly, as a bad disk or a killed page would: the chunks to flip
+ * are read first, then every edit is written in one transaction. Chunks are stored as Blobs;
+ * a flipped one is written back as one, with the same size.
+ */
 function editChunks(page: Page, edits: ChunkEdit[]): Promise<void> {
-  return page.evaluate(
-    (edits) =>
+  return page.evaluate(async (edits) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('webclip-model-chunks');
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => resolve(request.result);
+    });
+    const done = (tx: IDBTransaction) =>
       new Promise<void>((resolve, reject) => {
-        const request = indexedDB.open('webclip-model-chunks');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const tx = request.result.transaction('chunks', 'readwrite');
-          const store = tx.objectStore('chunks');
-          for (const { key, edit } of edits) {
-            if (edit === 'delete') store.delete(key);
-            else if (edit === 'junk') store.put(new Uint8Array(1000).buffer, key);
-            else {
-              const get = store.get(key);
-              get.onsuccess = () => {
-                const bytes = new Uint8Array((get.result as ArrayBuffer).slice(0));
-                bytes[100] = bytes[100]! ^ 0xff;
-                store.put(bytes.buffer, key);
-              };
-            }
-          }
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    edits,
-  );
+        tx.oncomplete = () => resolve();
+        tx.onerror = tx.onabort = () => reject(tx.error);
+      });
+    const flipped = new Map<number, Blob>();
+    const reading = db.transaction('chunks');
+    const values = edits.map(({ key, edit }) => {
+      if (edit !== 'flip') return null;
+      const get = reading.objectStore('chunks').get(key);
+      return new Promise<Blob | ArrayBuffer>((resolve) => (get.onsuccess = () => resolve(get.result as Blob | ArrayBuffer)));
+    });
+    await done(reading);
+    for (const [i, value] of values.entries()) {
+      if (!value) continue;
+      const stored = await value;
+      const bytes = new Uint8Array(stored instanceof Blob ? await stored.arrayBuffer() : stored.slice(0));
+      bytes[100] = bytes[100]! ^ 0xff;
+      flipped.set(i, new Blob([bytes]));
+    }
+    const writing = db.transaction('chunks', 'readwrite');
+    const store = writing.objectStore('chunks');
+    edits.forEach(({ key, edit }, i) => {
+      if (edit === 'delete') store.delete(key);
+      else if (edit === 'junk') store.put(new Blob([new Uint8Array(1000)]), key);
+      else store.put(flipped.get(i)!, key);
+    });
+    await done(writing);
+    db.close();
+  }, edits);
 }
 
 const cachedIds = (page: Page) => page.evaluate(async () => (await window.webclip.modelCache.list()).map((m) => m.id));
@@ -178,6 +192,29 @@ test.describe('model store', () => {
     await faults({ offline: true });
     const second = loaded(await load(page, 'offline'));
     expect(second.vectors).toEqual(first.vectors);
+    expect(await requests()).toEqual([]);
+  });
+
+  test('after one visit under the service worker, the page reloads with the browser offline and the model starts from the cache', async ({ page, context }) => {
+    await page.goto('/tests/e2e/harness.html?shell');
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+    await expect(page.locator('body')).toHaveAttribute('data-shell', 'ready');
+    const first = loaded(await load(page, 'browser-offline'));
+    await faults();
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+      expect(await page.evaluate(() => [navigator.onLine, crossOriginIsolated])).toEqual([false, true]);
+      // The network is gone for the service worker too: an address it never cached fails.
+      const uncached = await page.evaluate(() => fetch(`/tests/e2e/harness.html?never-cached=${Math.random()}`).then(() => 'fetched', () => 'failed'));
+      expect(uncached).toBe('failed');
+      const second = loaded(await load(page, 'browser-offline'));
+      expect(second.vectors).toEqual(first.vectors);
+      expect(second.events).toEqual([]);
+    } finally {
+      await context.setOffline(false);
+    }
     expect(await requests()).toEqual([]);
   });
 
