@@ -5,6 +5,7 @@
 // vectors the float data (2 GB) never exists at once.
 import { mulberry32Uint32 } from '../../src/core/seeded-random';
 import * as Comlink from 'comlink';
+import { int8Residual, refineDepth, refineHits } from '../../src/core/int8-refine';
 import { quantizeInt8, VectorIndex, type VectorStorage } from '../../src/core/vector-index';
 
 export interface CaseSpec {
@@ -34,6 +35,9 @@ export interface CaseResult {
   recall: number;
   /** Whether the naive scan's top-k ids equal the index's on the queries both ran. */
   naiveAgrees: boolean;
+  /** int8: the index's refineDepth(k) candidates re-ranked with their 4-bit residuals (held in memory here, as the library reads them from IndexedDB). */
+  refinedMs: number[];
+  refinedRecall: number | null;
 }
 
 const CHUNK = 8192;
@@ -126,6 +130,9 @@ async function runCase(spec: CaseSpec): Promise<CaseResult> {
   const floats = keepFloat ? new Float32Array(n * dim) : undefined;
   const codes = keepFloat ? undefined : new Int8Array(n * dim);
   const scales = keepFloat ? undefined : new Float32Array(n);
+  const half = (dim + 1) >> 1;
+  const nibbles = keepFloat ? undefined : new Uint8Array(n * half);
+  const residualScales = keepFloat ? undefined : new Float32Array(n);
   const chunk = new Float32Array(CHUNK * dim);
   let buildMs = 0;
   for (let start = 0; start < n; start += CHUNK) {
@@ -140,6 +147,9 @@ async function runCase(spec: CaseSpec): Promise<CaseResult> {
         const stored = index.getQuantized(String(start + r))!;
         codes.set(stored.codes, (start + r) * dim);
         scales[start + r] = stored.scale;
+        const residual = int8Residual(rows.subarray(r * dim, (r + 1) * dim), stored.codes, stored.scale);
+        nibbles!.set(residual.nibbles, (start + r) * half);
+        residualScales![start + r] = residual.scale;
       }
     }
     // Exact float64 top-k of this chunk for every query.
@@ -171,6 +181,29 @@ async function runCase(spec: CaseSpec): Promise<CaseResult> {
     found += hits.filter((h) => truth.has(h.id)).length;
   }
 
+  const refinedMs: number[] = [];
+  let refinedFound = 0;
+  if (codes && scales && nibbles && residualScales) {
+    const lookup = (id: string) => {
+      const r = Number(id);
+      return {
+        codes: codes.subarray(r * dim, (r + 1) * dim),
+        scale: scales[r]!,
+        residual: { nibbles: nibbles.subarray(r * half, (r + 1) * half), scale: residualScales[r]! },
+      };
+    };
+    for (let q = 0; q < totalQueries; q++) {
+      const query = queries.subarray(q * dim, (q + 1) * dim);
+      const t0 = performance.now();
+      const hits = refineHits(query, index.search(query, refineDepth(k)), lookup, k);
+      const ms = performance.now() - t0;
+      if (q < 3) continue;
+      refinedMs.push(ms);
+      const truth = new Set(exact[q]!.rows.map(String));
+      refinedFound += hits.filter((h) => truth.has(h.id)).length;
+    }
+  }
+
   const naiveMs: number[] = [];
   let naiveAgrees = true;
   for (let q = 3; q < 3 + spec.naiveQueries; q++) {
@@ -189,6 +222,8 @@ async function runCase(spec: CaseSpec): Promise<CaseResult> {
     naiveMs,
     recall: found / (spec.queries * k),
     naiveAgrees,
+    refinedMs,
+    refinedRecall: codes ? refinedFound / (spec.queries * k) : null,
   };
   index.dispose();
   return result;

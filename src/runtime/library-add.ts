@@ -4,6 +4,7 @@
 // midway keeps every finished group and adding the same photos again does only what is left.
 import { ClipError, abortError } from '../core/errors';
 import type { VectorMaker, VectorStorage } from '../core/library-file';
+import { int8Residual } from '../core/int8-refine';
 import { quantizeInt8 } from '../core/vector-index';
 import type { ClipEngine } from './engine';
 import { identifyImage, type IdentifiedImage } from './image-identity';
@@ -117,12 +118,13 @@ async function addChunk(
   const sameBytes = await db.findByHash(name, [...new Set(todo.map((p) => p.identity.hash))]);
   const records: PhotoRecord[] = [];
   // Only the vector and what made it are taken from `made` (which may be another photo's record).
-  const record = (id: string, hash: string, { vector, scale, dtype }: Pick<PhotoRecord, 'vector' | 'scale' | 'dtype'>): PhotoRecord => ({
+  const record = (id: string, hash: string, { vector, scale, residual, dtype }: Pick<PhotoRecord, 'vector' | 'scale' | 'residual' | 'dtype'>): PhotoRecord => ({
     library: name,
     id,
     hash,
     vector,
     scale,
+    ...(residual ? { residual } : {}),
     dtype,
     ...target.maker,
     addedAt: Date.now(),
@@ -156,7 +158,7 @@ async function addChunk(
       if (!vector) return;
       const stored =
         target.storage === 'int8'
-          ? (({ codes, scale }) => ({ vector: codes.buffer as ArrayBuffer, scale, dtype }))(quantizeInt8(vector))
+          ? int8Record(vector, dtype)
           : { vector: vector.slice().buffer, scale: null, dtype };
       const r = record(p.id, p.identity.hash, stored);
       made.set(p.identity.hash, r);
@@ -177,4 +179,11 @@ async function addChunk(
   if (records.length === 0) return;
   await target.store(records);
   for (const r of records) result.added.push(r.id);
+}
+
+/** An int8 photo's stored form: its codes and scale, and the residual that re-ranks searches. */
+function int8Record(vector: Float32Array, dtype: string): Pick<PhotoRecord, 'vector' | 'scale' | 'residual' | 'dtype'> {
+  const { codes, scale } = quantizeInt8(vector);
+  const residual = int8Residual(vector, codes, scale);
+  return { vector: codes.buffer as ArrayBuffer, scale, residual: { nibbles: residual.nibbles.buffer as ArrayBuffer, scale: residual.scale }, dtype };
 }

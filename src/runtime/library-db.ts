@@ -32,6 +32,11 @@ export interface PhotoRecord extends VectorMaker {
   readonly vector: ArrayBuffer;
   /** int8 storage: the vector's scale (value = code × scale); float32: null. */
   readonly scale: number | null;
+  /**
+   * int8 storage: the 4-bit residual that re-ranks search results (src/core/int8-refine.ts).
+   * Absent on float32 records and on int8 records written before residuals were kept.
+   */
+  readonly residual?: { readonly nibbles: ArrayBuffer; readonly scale: number } | undefined;
   readonly dtype: string;
   readonly addedAt: number;
 }

@@ -9,6 +9,7 @@ import {
   encodeLibraryHeader,
   parseLibraryHeader,
   parseLibraryPrefix,
+  residualByteLength,
   vectorByteLength,
   type LibraryFileEntry,
 } from '../core/library-file';
@@ -30,12 +31,17 @@ export async function exportLibrary(library: PhotoLibrary): Promise<Blob> {
   const meta = library.currentMeta;
   const entries: LibraryFileEntry[] = [];
   const vectors: ArrayBuffer[] = [];
-  const bytes = vectorByteLength(meta.storage, meta.dim);
+  const int8 = meta.storage === 'int8';
+  const codeBytes = vectorByteLength(meta.storage, meta.dim, 1);
+  const noResidual = new ArrayBuffer(residualByteLength(meta.dim));
   await db.readPhotos(meta.name, (records) => {
     for (const r of records) {
-      if (r.model !== meta.model || r.prep !== meta.prep || r.vector.byteLength !== bytes) continue;
-      entries.push([r.id, r.hash, r.dtype, r.scale]);
+      if (r.model !== meta.model || r.prep !== meta.prep || r.vector.byteLength !== codeBytes) continue;
+      // An int8 photo stored before residuals were kept: zero bytes in its place, scale null.
+      const residual = int8 && r.residual?.nibbles.byteLength === noResidual.byteLength ? r.residual : undefined;
+      entries.push([r.id, r.hash, r.dtype, r.scale, residual ? residual.scale : null]);
       vectors.push(r.vector);
+      if (int8) vectors.push(residual ? residual.nibbles : noResidual);
     }
   });
   const { name, model, prep, dim, storage, createdAt } = meta;
@@ -68,8 +74,8 @@ export interface ImportOptions {
 /** Imports a library file for the engine's model; returns the name it was stored under. */
 export async function importLibrary(engine: ClipEngine, file: Blob, options: ImportOptions = {}): Promise<string> {
   if (!(file instanceof Blob)) throw new ClipError('BAD_INPUT', 'importLibrary takes a Blob or File');
-  const headerLength = parseLibraryPrefix(await readBytes(file, 0, LIBRARY_FILE_PREFIX), file.size);
-  const header = parseLibraryHeader(await readBytes(file, LIBRARY_FILE_PREFIX, LIBRARY_FILE_PREFIX + headerLength), file.size);
+  const { version, headerLength } = parseLibraryPrefix(await readBytes(file, 0, LIBRARY_FILE_PREFIX), file.size);
+  const header = parseLibraryHeader(await readBytes(file, LIBRARY_FILE_PREFIX, LIBRARY_FILE_PREFIX + headerLength), file.size, version);
   const { model, dim } = engine.info;
   if (header.model !== model || header.prep !== PREPROCESS_VERSION || header.dim !== dim) {
     throw new ClipError(
@@ -84,7 +90,8 @@ export async function importLibrary(engine: ClipEngine, file: Blob, options: Imp
   if (await db.getMeta(name)) {
     throw new ClipError('BAD_INPUT', `a library named ${JSON.stringify(name)} already exists: delete it first or import under another name`);
   }
-  const bytes = vectorByteLength(header.storage, header.dim);
+  const bytes = vectorByteLength(header.storage, header.dim, version);
+  const codeBytes = vectorByteLength(header.storage, header.dim, 1);
   const vectorsAt = LIBRARY_FILE_PREFIX + headerLength;
   const now = Date.now();
   try {
@@ -97,12 +104,15 @@ export async function importLibrary(engine: ClipEngine, file: Blob, options: Imp
         throw new ClipError('BAD_LIBRARY_FILE', 'not a webclip library export: a vector holds a value that is not a number');
       }
       const records = page.map(
-        ([id, hash, dtype, scale], i): PhotoRecord => ({
+        ([id, hash, dtype, scale, residualScale], i): PhotoRecord => ({
           library: name,
           id,
           hash,
-          vector: block.slice(i * bytes, (i + 1) * bytes).buffer,
+          vector: block.slice(i * bytes, i * bytes + codeBytes).buffer,
           scale,
+          ...(typeof residualScale === 'number'
+            ? { residual: { nibbles: block.slice(i * bytes + codeBytes, (i + 1) * bytes).buffer, scale: residualScale } }
+            : {}),
           model: header.model,
           prep: header.prep,
           dtype,

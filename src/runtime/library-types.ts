@@ -6,7 +6,7 @@ import type { TagScore } from '../core/tag-scores';
 import type { ProgressCallback, WireImage } from '../wire';
 
 export interface LibraryOptions {
-  /** How vectors are kept (new libraries only): float32, or int8 with a scale per vector (4× smaller). */
+  /** How vectors are kept (new libraries only): float32, or int8 with a scale per vector (4× less memory; searches re-ranked with a 4-bit residual kept on disk). */
   readonly storage?: VectorStorage;
   /**
    * Open a library made with another model (or preprocessing) anyway: its old vectors are left

@@ -4,6 +4,7 @@
 // same transaction as the library's meta; a vector is only searched by the model that made it.
 import { ClipError } from '../core/errors';
 import type { VectorMaker } from '../core/library-file';
+import { refineDepth, refineHits, type Int8Stored } from '../core/int8-refine';
 import { findDuplicateGroups } from '../core/near-duplicates';
 import { PREPROCESS_VERSION } from '../core/preprocess';
 import type { TagScore } from '../core/tag-scores';
@@ -312,7 +313,7 @@ export class PhotoLibrary {
   async search(text: string, { k }: { k?: number | undefined } = {}): Promise<PhotoHit[]> {
     this.live();
     const top = checkK(k);
-    return this.index.search(await this.textVector(text), top);
+    return this.rank(await this.textVector(text), top);
   }
 
   /** Photos most like a photo of the library (left out of its own answer) or like any image. */
@@ -320,7 +321,31 @@ export class PhotoLibrary {
     this.live();
     const top = checkK(k);
     const vector = await this.vectorOf(idOrImage, signal);
-    return this.index.search(vector, top, typeof idOrImage === 'string' ? { exclude: new Set([idOrImage]) } : {});
+    return this.rank(vector, top, typeof idOrImage === 'string' ? { exclude: new Set([idOrImage]) } : {});
+  }
+
+  /**
+   * The index's top k; for int8 storage, its top refineDepth(k) re-scored with the residuals
+   * their records keep (read from IndexedDB for those few only), so the order is close to what
+   * float32 vectors would give (src/core/int8-refine.ts).
+   */
+  private async rank(vector: Float32Array, k: number, options: { exclude?: ReadonlySet<string> } = {}): Promise<PhotoHit[]> {
+    if (this.meta.storage !== 'int8' || k === 0) return this.index.search(vector, k, options);
+    const candidates = this.index.search(vector, refineDepth(k), options);
+    let records: (PhotoRecord | undefined)[];
+    try {
+      records = await db.getPhotos(this.meta.name, candidates.map((h) => h.id));
+    } catch {
+      // Storage unreadable right now (another tab deleting the database): the int8 order stands.
+      return candidates.slice(0, k);
+    }
+    const stored = new Map<string, Int8Stored>();
+    for (const r of records) {
+      if (!r || r.scale === null || !this.isFresh(r)) continue;
+      const residual = r.residual && { nibbles: new Uint8Array(r.residual.nibbles), scale: r.residual.scale };
+      stored.set(r.id, { codes: new Int8Array(r.vector), scale: r.scale, residual });
+    }
+    return refineHits(vector, candidates, (id) => stored.get(id), k);
   }
 
   /** A photo's (or an image's) tags with calibrated scores, best first. */

@@ -304,7 +304,7 @@ test.describe('photo library', () => {
     expect(await page.evaluate(async () => (await window.clip!.library('holiday')).count())).toBe(4);
   });
 
-  test('int8 storage: the same ranking as float32, 4× smaller vectors', async ({ page }) => {
+  test('int8 storage: the ranking and scores of float32 (re-ranked with the residual), 4× smaller vectors in memory', async ({ page }) => {
     await addFixtures(page, 'f32', 'float32');
     await addFixtures(page, 'i8', 'int8');
     const out = await page.evaluate(async () => {
@@ -319,10 +319,12 @@ test.describe('photo library', () => {
       };
     });
     expect(out.info.storage).toBe('int8');
+    // int8 codes alone move a score by up to ~1e-2 in this 32-d model; with the residual
+    // re-ranking the scores agree with float32's to ~1e-3 (src/core/int8-refine.ts).
     out.float.forEach((hits, t) => {
       const quantized = out.int8[t]!;
       expect(quantized.map((h) => h.id).sort()).toEqual(hits.map((h) => h.id).sort());
-      hits.forEach((h) => expect(quantized.find((x) => x.id === h.id)!.score).toBeCloseTo(h.score, 2));
+      hits.forEach((h) => expect(Math.abs(quantized.find((x) => x.id === h.id)!.score - h.score)).toBeLessThan(1e-3));
     });
     expect(out.similar[1]!.map((h) => h.id)).toEqual(out.similar[0]!.map((h) => h.id));
   });
