@@ -1,75 +1,215 @@
-// The demo page end to end in Chromium: worker, ORT WASM from our own origin, tokenizer,
-// browser decoding + PIL-faithful preprocessing, against the PyTorch references.
+// The demo page end to end in Chromium with the committed test model: photos added by the
+// picker and by a drop, their tags, search (scores checked against the PyTorch reference), a
+// photo opened with its similar photos, the user's own labels, duplicates, settings, a reload
+// with the network off, a model that cannot be loaded, a broken photo, and the static build
+// served by a plain file server. Screenshots of each view go to test-results/demo/.
 import { expect, test, type Page } from '@playwright/test';
-import { join } from 'node:path';
-import { cosine, fixtureDir, reference, type Variant } from './reference';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { cosine, fixtureDir, reference } from './reference';
 
-const dtypes: { dtype: string; variant: Variant; min: number }[] = [
-  { dtype: 'fp32', variant: 'fp32', min: 0.9999 },
-  { dtype: 'q8', variant: 'int8_sim', min: 0.999 },
-  { dtype: 'q4', variant: 'q4_sim', min: 0.999 },
-];
+const INPUTS = join(fixtureDir, 'tiny-clip-inputs');
+/** The reference images: their ids in the demo's library are `<name>|<size>|<mtime>`. */
+const REFERENCE_FILES = reference.images.map((i) => join(INPUTS, i.file));
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/demo/${name}.png`, fullPage: true });
 
-async function openDemo(page: Page, query: string): Promise<void> {
+async function openDemo(page: Page, query = '?model=test&dtype=fp32'): Promise<void> {
   await page.goto(`/${query}`);
   await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
 }
 
-const lastVector = (page: Page, kind: 'text' | 'image') =>
-  page.evaluate((k) => window.webclipDemo?.[k] ?? null, kind);
-
-test('the page is cross-origin isolated and every request stays on its own origin', async ({ page, context, baseURL }) => {
-  const requests: string[] = [];
-  context.on('request', (r) => requests.push(r.url()));
-  await openDemo(page, '?dtype=q8');
-  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  const info = await page.evaluate(() => window.webclipDemo?.info);
-  expect(info).toMatchObject({ device: 'wasm', dtype: 'q8', dim: 32 });
-  // crossOriginIsolated lets ORT use threads; the client asks for at least 2 on 2 cores.
-  expect(info?.threads).toBeGreaterThanOrEqual(Math.min(2, await page.evaluate(() => navigator.hardwareConcurrency)));
-  const origin = new URL(baseURL!).origin;
-  expect(requests.filter((url) => new URL(url).origin !== origin)).toEqual([]);
-  expect(requests.some((url) => /\/ort\/ort-wasm-simd-threaded\.wasm$/.test(url))).toBe(true);
-  expect(requests.some((url) => url.endsWith('/models/test/onnx/vision_model_quantized.onnx'))).toBe(true);
-});
-
-for (const { dtype, variant, min } of dtypes) {
-  test(`${dtype}: text and image embeddings match the PyTorch references`, async ({ page }) => {
-    await openDemo(page, `?dtype=${dtype}`);
-    for (const ref of reference.texts) {
-      await page.getByTestId('text').fill(ref.text);
-      await page.getByTestId('embed-text').click();
-      await expect.poll(() => page.getByTestId('results').locator('dt[data-kind="text"]').textContent()).toContain(
-        JSON.stringify(ref.text),
-      );
-      const vector = await lastVector(page, 'text');
-      expect(vector, ref.text).not.toBeNull();
-      expect(cosine(vector!, ref.text_embeds[variant]), `text ${JSON.stringify(ref.text)}`).toBeGreaterThanOrEqual(min);
-    }
-    for (const ref of reference.images) {
-      await page.getByTestId('image').setInputFiles(join(fixtureDir, 'tiny-clip-inputs', ref.file));
-      await expect.poll(() => page.getByTestId('results').locator('dt[data-kind="image"]').textContent()).toContain(ref.file);
-      const vector = await lastVector(page, 'image');
-      expect(cosine(vector!, ref.image_embeds[variant]), `image ${ref.file}`).toBeGreaterThanOrEqual(min);
-      // Reset so the next file's change event fires even for a repeated name.
-      await page.getByTestId('image').setInputFiles([]);
-    }
-  });
+async function addByPicker(page: Page, files: string[]): Promise<void> {
+  const before = await page.getByTestId('photo').count();
+  await page.getByTestId('file-input').setInputFiles(files);
+  await expect(page.getByTestId('photo')).toHaveCount(before + files.length);
+  await expect(page.getByTestId('progress')).toBeHidden({ timeout: 60_000 });
 }
 
-test('a missing model reaches the page as a ClipError with its code', async ({ page }) => {
-  await page.goto('/?model=/models/does-not-exist/');
-  // Vite, like many static hosts, answers a missing path with index.html: still MODEL_NOT_FOUND.
-  await expect(page.getByTestId('status')).toContainText('MODEL_NOT_FOUND', { timeout: 30_000 });
-  await expect(page.getByTestId('status')).toContainText('is the model URL right?');
+const photoNames = (page: Page) => page.locator('[data-testid="photo"] .name').allTextContents();
+
+test.describe('demo page', () => {
+  test('the page is cross-origin isolated and every request stays on its own origin', async ({ page, context, baseURL }) => {
+    const requests: string[] = [];
+    context.on('request', (r) => requests.push(r.url()));
+    await openDemo(page, '?model=test&dtype=q8');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const info = await page.evaluate(() => window.webclipDemo?.info);
+    expect(info).toMatchObject({ device: 'wasm', dtype: 'q8', dim: 32 });
+    expect(info?.threads).toBeGreaterThanOrEqual(Math.min(2, await page.evaluate(() => navigator.hardwareConcurrency)));
+    const origin = new URL(baseURL!).origin;
+    expect(requests.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+    expect(requests.some((url) => /\/ort\/ort-wasm-simd-threaded\.wasm$/.test(url))).toBe(true);
+    await expect(page.getByTestId('notice')).toContainText('random weights');
+    await expect(page.getByTestId('status')).toContainText('Precision: q8');
+  });
+
+  test('photos added by the picker show their tags; search ranks them with the reference scores', async ({ page }) => {
+    await openDemo(page);
+    await addByPicker(page, REFERENCE_FILES);
+    // Each card shows its confident tags (calibrated score ≥ 0.5, at most 3), or says there is none.
+    await expect(page.getByTestId('tags')).toHaveCount(REFERENCE_FILES.length);
+    for (const tags of await page.getByTestId('tags').all()) expect(await tags.locator('li').count()).toBeLessThanOrEqual(3);
+    await expect(page.getByTestId('status')).toContainText(`Photos: ${REFERENCE_FILES.length}`);
+    await shot(page, 'photos');
+
+    const text = reference.texts[0]!; // 'a photo of a cat'
+    await page.getByTestId('search').fill(text.text);
+    await expect(page.getByTestId('score')).toHaveCount(REFERENCE_FILES.length);
+    const names = await photoNames(page);
+    const scores = (await page.getByTestId('score').allTextContents()).map((s) => Number(s.replace('score ', '')));
+    const expected = reference.images
+      .map((image) => ({ name: image.file, score: cosine(text.text_embeds.fp32, image.image_embeds.fp32) }))
+      .sort((a, b) => b.score - a.score);
+    expect(names).toEqual(expected.map((e) => e.name));
+    scores.forEach((s, i) => expect(Math.abs(s - expected[i]!.score)).toBeLessThan(2e-3)); // shown with 3 decimals
+    await shot(page, 'search');
+    // Clearing the search restores the added order, tags shown again.
+    await page.getByTestId('search').fill('');
+    await expect(page.getByTestId('score')).toHaveCount(0);
+    await expect(page.getByTestId('tags').first()).toBeVisible();
+  });
+
+  test('photos dropped on the page are added; a photo opens large with tags and similar photos', async ({ page }) => {
+    await openDemo(page);
+    const payload = reference.images.map((i) => ({ name: i.file, bytes: [...readFileSync(join(INPUTS, i.file))] }));
+    const transfer = await page.evaluateHandle((files) => {
+      const data = new DataTransfer();
+      for (const f of files) data.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: 'image/png' }));
+      return data;
+    }, payload);
+    await page.dispatchEvent('body', 'dragenter', { dataTransfer: transfer });
+    await expect(page.locator('#drop-overlay')).toBeVisible();
+    await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+    await expect(page.locator('#drop-overlay')).toBeHidden();
+    await expect(page.getByTestId('photo')).toHaveCount(payload.length);
+    await expect(page.getByTestId('progress')).toBeHidden({ timeout: 60_000 });
+
+    await page.getByTestId('photo').first().getByRole('button').click();
+    const dialog = page.getByTestId('photo-dialog');
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId('photo-tags').locator('li').first()).not.toHaveText('…');
+    const tagScores = (await dialog.locator('[data-testid="photo-tags"] .value').allTextContents()).map(Number);
+    expect(tagScores.length).toBeLessThanOrEqual(8);
+    for (const score of tagScores) expect(score).toBeGreaterThanOrEqual(0.5);
+    const similar = dialog.getByTestId('photo-similar').getByTestId('photo');
+    await expect(similar).toHaveCount(payload.length - 1);
+    const similarities = (await dialog.getByTestId('label').allTextContents()).map((s) => Number(s.replace('similarity ', '')));
+    expect([...similarities].sort((a, b) => b - a)).toEqual(similarities);
+    await shot(page, 'photo');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  });
+
+  test('your own labels classify every photo; duplicates are grouped', async ({ page }) => {
+    await openDemo(page);
+    await addByPicker(page, REFERENCE_FILES);
+    await page.getByRole('tab', { name: 'Your labels' }).click();
+    await page.getByTestId('labels').fill('receipt, screenshot, selfie, landscape');
+    await page.getByRole('button', { name: 'Classify' }).click();
+    await expect(page.getByTestId('label')).toHaveCount(REFERENCE_FILES.length);
+    for (const label of await page.getByTestId('label').allTextContents()) expect(label).toMatch(/^(receipt|screenshot|selfie|landscape) \d\.\d\d$/);
+    await shot(page, 'labels');
+
+    // The same bytes under another name: a duplicate group of two.
+    const copy = readFileSync(REFERENCE_FILES[1]!);
+    await page.getByTestId('file-input').setInputFiles({ name: 'copy-of-scene.png', mimeType: 'image/png', buffer: copy });
+    await expect(page.getByTestId('photo')).toHaveCount(REFERENCE_FILES.length + 1);
+    await page.getByRole('tab', { name: 'Duplicates' }).click();
+    // The test model's random weights put unrelated photos close too (cosine 0.87–0.997), so
+    // other groups may form at the default 0.95; the copy must share a group with its original.
+    const groups = page.getByTestId('duplicate-group');
+    await expect(groups.first()).toBeVisible();
+    const members = await groups.evaluateAll((els) => els.map((g) => [...g.querySelectorAll('.name')].map((n) => n.textContent)));
+    expect(members.some((names) => names.includes('scene-640x480.png') && names.includes('copy-of-scene.png'))).toBe(true);
+    await shot(page, 'duplicates');
+  });
+
+  test('settings switch the precision; the library stays; a reload with the network off still shows it', async ({ page, context }) => {
+    await openDemo(page);
+    await addByPicker(page, REFERENCE_FILES.slice(0, 2));
+    await page.getByTestId('settings-button').click();
+    await expect(page.getByTestId('settings-dialog')).toBeVisible();
+    await shot(page, 'settings');
+    await page.getByTestId('dtype').selectOption('q8');
+    await page.getByTestId('device').selectOption('wasm');
+    await page.getByTestId('apply-settings').click();
+    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+    await expect(page.getByTestId('status')).toContainText('Precision: q8');
+    expect(new URL(page.url()).searchParams.get('dtype')).toBe('q8');
+    await expect(page.getByTestId('photo')).toHaveCount(2);
+
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+      await expect(page.getByTestId('photo')).toHaveCount(2);
+      await expect(page.getByTestId('tags')).toHaveCount(2);
+      // The previews come back from IndexedDB too.
+      expect(await page.locator('[data-testid="photo"] img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+      await shot(page, 'offline');
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  test('a model that cannot be loaded is said plainly, with the other sources offered', async ({ page }) => {
+    await page.goto('/?model=/models/does-not-exist/');
+    const notice = page.getByTestId('notice');
+    await expect(notice).toContainText('MODEL_NOT_FOUND', { timeout: 30_000 });
+    await expect(page.getByTestId('status')).toContainText('MODEL_NOT_FOUND');
+    await shot(page, 'model-missing');
+    await notice.getByRole('button', { name: 'Use the test model (offline)' }).click();
+    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get('model')).toBe('test');
+  });
+
+  test('a file that is not a photo is marked with its error; the others are indexed', async ({ page }) => {
+    await openDemo(page);
+    await page.getByTestId('file-input').setInputFiles([
+      { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') },
+      { name: 'gradient-224.png', mimeType: 'image/png', buffer: readFileSync(REFERENCE_FILES[0]!) },
+    ]);
+    await expect(page.getByTestId('failure')).toContainText('BAD_IMAGE', { timeout: 60_000 });
+    await expect(page.getByTestId('tags')).toHaveCount(1);
+    await expect(page.getByTestId('notice')).toContainText('1 of 2 files could not be read');
+  });
 });
 
-test('an undecodable image is rejected with BAD_IMAGE and the page keeps working', async ({ page }) => {
-  await openDemo(page, '?dtype=fp32');
-  await page.getByTestId('image').setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
-  await expect(page.getByTestId('status')).toContainText('BAD_IMAGE');
-  const ref = reference.texts[0]!;
-  await page.getByTestId('text').fill(ref.text);
-  await page.getByTestId('embed-text').click();
-  await expect.poll(async () => cosine((await lastVector(page, 'text')) ?? [0], ref.text_embeds.fp32)).toBeGreaterThanOrEqual(0.9999);
+/** A plain static file server: no COOP/COEP headers, as many static hosts are. */
+function serveStatic(root: string): Promise<{ server: Server; url: string }> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.onnx': 'application/octet-stream' };
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(root, path);
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })));
+}
+
+test('the static build works from a plain file server: isolated through its service worker, photos indexed', async ({ page }) => {
+  test.setTimeout(240_000);
+  const out = mkdtempSync(join(tmpdir(), 'webclip-site-'));
+  execFileSync('node_modules/.bin/vite', ['build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const { server, url } = await serveStatic(out);
+  try {
+    await page.goto(`${url}?model=test&dtype=q8`);
+    // The host sends no COOP/COEP: the service worker adds them and the page reloads once.
+    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 90_000 });
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await addByPicker(page, REFERENCE_FILES.slice(0, 2));
+    await expect(page.getByTestId('tags')).toHaveCount(2);
+    await shot(page, 'static-build');
+  } finally {
+    server.close();
+    rmSync(out, { recursive: true, force: true });
+  }
 });
