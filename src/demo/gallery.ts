@@ -11,6 +11,8 @@ interface Card {
   /** Why it could not be indexed (a ClipError code and message). */
   failure: string | null;
   pending: boolean;
+  /** Bumped on every change: a card's element is rebuilt only when this (or what it shows) changed. */
+  version: number;
 }
 
 export type Shown =
@@ -20,6 +22,8 @@ export type Shown =
 
 export class Gallery {
   private readonly cards = new Map<string, Card>();
+  /** The grid's element of each card, with what it was built from: a render reuses unchanged ones. */
+  private readonly elements = new Map<string, { key: string; element: HTMLLIElement }>();
   private shown: Shown = { kind: 'tags' };
 
   constructor(
@@ -59,9 +63,9 @@ export class Gallery {
       const url = p.preview ? URL.createObjectURL(p.preview) : null;
       if (card) {
         if (card.url) URL.revokeObjectURL(card.url);
-        Object.assign(card, { name: p.name, url, pending: p.pending ?? false, failure: null });
+        Object.assign(card, { name: p.name, url, pending: p.pending ?? false, failure: null, version: card.version + 1 });
       } else {
-        this.cards.set(p.id, { id: p.id, name: p.name, url, tags: null, failure: null, pending: p.pending ?? false });
+        this.cards.set(p.id, { id: p.id, name: p.name, url, tags: null, failure: null, pending: p.pending ?? false, version: 0 });
       }
     }
     this.render();
@@ -70,7 +74,7 @@ export class Gallery {
   indexed(ids: readonly string[]): void {
     for (const id of ids) {
       const card = this.cards.get(id);
-      if (card) card.pending = false;
+      if (card) Object.assign(card, { pending: false, version: card.version + 1 });
     }
     this.render();
   }
@@ -78,7 +82,7 @@ export class Gallery {
   failed(failures: readonly { id: string; code: string; message: string }[]): void {
     for (const f of failures) {
       const card = this.cards.get(f.id);
-      if (card) Object.assign(card, { pending: false, failure: `${f.code}: ${f.message}` });
+      if (card) Object.assign(card, { pending: false, failure: `${f.code}: ${f.message}`, version: card.version + 1 });
     }
     this.render();
   }
@@ -86,7 +90,7 @@ export class Gallery {
   setTags(tags: readonly { id: string; tags: TagScore[] }[]): void {
     for (const t of tags) {
       const card = this.cards.get(t.id);
-      if (card) card.tags = t.tags;
+      if (card) Object.assign(card, { tags: t.tags, version: card.version + 1 });
     }
     this.render();
   }
@@ -96,6 +100,7 @@ export class Gallery {
       const url = this.cards.get(id)?.url;
       if (url) URL.revokeObjectURL(url);
       this.cards.delete(id);
+      this.elements.delete(id);
     }
     this.render();
   }
@@ -108,7 +113,7 @@ export class Gallery {
   /** A card for `id` on its own (the dialog's similar photos, the duplicates view). */
   cardFor(id: string, caption?: string): HTMLLIElement {
     const card = this.cards.get(id);
-    return this.cardElement(card ?? { id, name: id, url: null, tags: null, failure: null, pending: false }, caption, null);
+    return this.cardElement(card ?? { id, name: id, url: null, tags: null, failure: null, pending: false, version: 0 }, caption, null);
   }
 
   private render(): void {
@@ -127,7 +132,13 @@ export class Gallery {
     this.list.replaceChildren(
       ...items.map(({ card, score }) => {
         const best = label(card.id);
-        return this.cardElement(card, best ? `${best.tag} ${best.score.toFixed(2)}` : undefined, score);
+        const caption = best ? `${best.tag} ${best.score.toFixed(2)}` : undefined;
+        const key = `${card.version}\n${caption ?? ''}\n${score ?? ''}`;
+        const cached = this.elements.get(card.id);
+        if (cached?.key === key) return cached.element;
+        const element = this.cardElement(card, caption, score);
+        this.elements.set(card.id, { key, element });
+        return element;
       }),
     );
   }

@@ -99,6 +99,7 @@ async function start(model: string | FileList, device = choice.device, dtype = c
   window.webclipDemo = { info, library: library.name, photos: 0 };
   await status.ready(info, library);
   await restore(library);
+  updateCount();
   enable(true);
   status.markReady();
 }
@@ -124,9 +125,12 @@ async function restore(lib: Library): Promise<void> {
   const ids = await lib.ids();
   if (ids.length === 0) return;
   const stored = await loadPhotos(lib.name, ids);
-  gallery.put(ids.map((id, i) => ({ id, name: stored[i]?.name ?? id.split('|')[0]!, preview: stored[i]?.preview ?? null })));
+  // In the order they were added (the library's ids come unordered).
+  const photos = ids
+    .map((id, i) => ({ id, name: stored[i]?.name ?? id.split('|')[0]!, preview: stored[i]?.preview ?? null, addedAt: stored[i]?.addedAt ?? Number.MAX_SAFE_INTEGER }))
+    .sort((a, b) => a.addedAt - b.addedAt);
+  gallery.put(photos);
   gallery.setTags(await lib.tagAll({ topK: TOP_TAGS }));
-  updateCount();
 }
 
 function updateCount(): void {

@@ -33,7 +33,7 @@ export async function openSettings(context: SettingsContext, preselect?: Source)
     for (const radio of radios) radio.checked = radio.value === source;
   };
   url.onfocus = pick('url');
-  folder.onclick = pick('disk');
+  folder.onclick = folder.onchange = pick('disk');
   byId<HTMLButtonElement>('clear-cache').onclick = () => {
     dialog.close('cancel');
     void context.clearCache();

@@ -47,6 +47,11 @@ test.describe('demo page', () => {
   });
 
   test('photos added by the picker show their tags; search ranks them with the reference scores', async ({ page }) => {
+    // Normal use says nothing on the console: no error, no warning.
+    const console: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') console.push(`${m.type()}: ${m.text()}`);
+    });
     await openDemo(page);
     await addByPicker(page, REFERENCE_FILES);
     // Each card shows its confident tags (calibrated score ≥ 0.5, at most 3), or says there is none.
@@ -70,6 +75,47 @@ test.describe('demo page', () => {
     await page.getByTestId('search').fill('');
     await expect(page.getByTestId('score')).toHaveCount(0);
     await expect(page.getByTestId('tags').first()).toBeVisible();
+    // The keyboard reaches a photo and opens it.
+    await page.getByTestId('photo').first().getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('photo-dialog')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('photo-dialog')).toBeHidden();
+    expect(console).toEqual([]);
+  });
+
+  test('a picked folder adds its photos and skips its other files', async ({ page }) => {
+    await openDemo(page);
+    // tiny-clip-inputs holds 4 PNGs and 2 raw tensors (.f32).
+    await page.getByTestId('folder-input').setInputFiles(INPUTS);
+    await expect(page.getByTestId('photo')).toHaveCount(4);
+    await expect(page.getByTestId('progress')).toBeHidden({ timeout: 60_000 });
+    expect((await photoNames(page)).sort()).toEqual(reference.images.map((i) => `tiny-clip-inputs/${i.file}`).sort());
+  });
+
+  test('adding can be cancelled: what was indexed stays, the rest goes', async ({ page }) => {
+    await openDemo(page);
+    // 240 distinct files (a PNG decodes the same with bytes after its end; the bytes differ, so
+    // each is embedded).
+    const png = readFileSync(REFERENCE_FILES[1]!);
+    const files = Array.from({ length: 240 }, (_, i) => ({
+      name: `photo-${String(i).padStart(3, '0')}.png`,
+      mimeType: 'image/png',
+      buffer: Buffer.concat([png, Buffer.from(`trailer ${i}`)]),
+    }));
+    await page.getByTestId('file-input').setInputFiles(files);
+    await expect(page.getByTestId('progress')).toBeVisible();
+    await expect(page.locator('#progress-text')).toContainText(/photos\/s/, { timeout: 60_000 });
+    await page.getByTestId('cancel').click();
+    await expect(page.getByTestId('progress')).toBeHidden({ timeout: 60_000 });
+    const shown = await page.getByTestId('photo').count();
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(files.length);
+    await expect(page.getByTestId('status')).toContainText(`Photos: ${shown}`);
+    await expect(page.locator('.card.pending')).toHaveCount(0);
+    // What the page shows is what the library holds: a reload shows the same photos.
+    await openDemo(page);
+    await expect(page.getByTestId('photo')).toHaveCount(shown);
   });
 
   test('photos dropped on the page are added; a photo opens large with tags and similar photos', async ({ page }) => {
@@ -153,6 +199,35 @@ test.describe('demo page', () => {
     } finally {
       await context.setOffline(false);
     }
+  });
+
+  test('a model folder from disk loads through the settings; clearing the cache leaves the photos', async ({ page }) => {
+    await openDemo(page);
+    await addByPicker(page, REFERENCE_FILES.slice(0, 1));
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('model-folder').setInputFiles(join(fixtureDir, 'tiny-clip'));
+    await page.getByTestId('apply-settings').click();
+    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+    await expect(page.getByTestId('status')).toContainText('Model: local:tiny-clip');
+
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('clear-cache').click();
+    await expect(page.getByTestId('notice')).toContainText('cached models are deleted');
+    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toContain('webclip-demo');
+    // The test model again: downloaded anew, its library (and the photo in it) still there.
+    await page.getByTestId('notice').getByRole('button', { name: 'Reload the model' }).click();
+    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+    await expect(page.getByTestId('photo')).toHaveCount(1);
+  });
+
+  test('the Hub out of reach is said plainly, with the other sources offered', async ({ page }) => {
+    await page.context().route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
+    await page.goto('/');
+    const notice = page.getByTestId('notice');
+    await expect(notice).toContainText('could not be downloaded from the Hugging Face Hub', { timeout: 60_000 });
+    await expect(notice).toContainText('DOWNLOAD_FAILED');
+    await expect(notice.getByRole('button', { name: 'Load a model folder…' })).toBeVisible();
+    await shot(page, 'hub-unreachable');
   });
 
   test('a model that cannot be loaded is said plainly, with the other sources offered', async ({ page }) => {
