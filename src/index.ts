@@ -36,4 +36,6 @@ export type { RegistryModel } from './runtime/registry';
 export { ClipError, isClipError } from './core/errors';
 export type { ClipErrorCode, ClipFailure } from './core/errors';
 export { cosine, dot } from './core/similarity';
+/** Softmax scores of one image against labels, from vectors already computed (what classify does, without re-embedding). */
+export { rankLabels } from './core/classify';
 export type { ProgressCallback, ProgressEvent, ProgressPhase } from './wire';
