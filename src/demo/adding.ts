@@ -71,7 +71,12 @@ export async function addFiles(files: readonly File[], context: AddContext): Pro
       failed += result.failed.length;
       done += group.length;
       report();
-      const tags = await Promise.all(ok.map(async (id) => ({ id, tags: await context.tagsOf(id) })));
+      // The first tags of a model encode its whole vocabulary (about a minute for ViT-B/32 on 2
+      // cores, once: then it is kept in IndexedDB); say so rather than seem stuck.
+      const slow = setTimeout(() => {
+        ui.text.textContent = `${done} of ${photos.length} photos · preparing the tag vocabulary (once per model)…`;
+      }, 1000);
+      const tags = await Promise.all(ok.map(async (id) => ({ id, tags: await context.tagsOf(id) }))).finally(() => clearTimeout(slow));
       gallery.setTags(tags);
     }
   } catch (error) {
