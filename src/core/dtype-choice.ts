@@ -22,6 +22,15 @@ export function modelFile(tower: Tower, dtype: Dtype): string {
   return `onnx/${tower}_model${dtypeSuffix[dtype]}.onnx`;
 }
 
+/**
+ * The two towers of `dtype`, smaller file first: a start from the cache reads and builds that
+ * one first while the other is read (ties and unknown sizes: vision first).
+ */
+export function towersSmallerFirst(dtype: Dtype, sizeOf: (path: string) => number | undefined): [Tower, Tower] {
+  const size = (tower: Tower) => sizeOf(modelFile(tower, dtype)) ?? 0;
+  return size('text') < size('vision') ? ['text', 'vision'] : ['vision', 'text'];
+}
+
 /** Dtypes whose arithmetic needs the `shader-f16` feature on WebGPU. */
 export const needsShaderF16 = (dtype: Dtype): boolean => dtype === 'fp16' || dtype === 'q4f16';
 

@@ -5,6 +5,7 @@
 // code per value with a scale of its own (max|r|/7), cuts that error ~14×: the index scans the
 // int8 codes alone (memory stays 1 byte a value), then the best few candidates are scored again
 // from codes + residual, read from storage only for them.
+import { l2Normalize } from './similarity';
 
 export interface Int8Residual {
   /** Two 4-bit codes a byte, low nibble first, each stored as code + 8 (code in −7…7). */
@@ -67,17 +68,9 @@ export function refineDepth(k: number): number {
   return k + Math.min(200, Math.max(30, k));
 }
 
-/** `query` scaled to unit length (a copy); a zero or non-finite query throws RangeError. */
-export function unitQuery(query: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < query.length; i++) sum += query[i]! * query[i]!;
-  if (!Number.isFinite(sum) || sum === 0) throw new RangeError('the query must be finite and non-zero');
-  const inv = 1 / Math.sqrt(sum);
-  return query.map((x) => x * inv);
-}
-
 /**
- * The best `k` of `candidates` scored again with their residuals, best first. A candidate
+ * The best `k` of `candidates` (what VectorIndex.search gave for `query`, which it checked)
+ * scored again with their residuals, best first. A candidate
  * `lookup` no longer finds (removed meanwhile) is dropped; one stored without a residual keeps
  * its int8 score.
  */
@@ -87,7 +80,7 @@ export function refineHits<H extends { readonly id: string; readonly score: numb
   lookup: (id: string) => Int8Stored | undefined,
   k: number,
 ): { id: string; score: number }[] {
-  const unit = unitQuery(query);
+  const unit = l2Normalize(query);
   const scored: { id: string; score: number }[] = [];
   for (const hit of candidates) {
     const stored = lookup(hit.id);

@@ -1,6 +1,6 @@
 // Builds both towers of a model on one backend: picks the first dtype whose files exist, reads
 // them, and creates the two encoders (model-sessions.ts decides which backend and dtype list).
-import { modelFile, type Device, type Dtype, type Tower } from '../core/dtype-choice';
+import { modelFile, towersSmallerFirst, type Device, type Dtype, type Tower } from '../core/dtype-choice';
 import { ClipError, isClipError } from '../core/errors';
 import type { GpuDevice } from './device';
 import { Encoder } from './encoder';
@@ -79,9 +79,7 @@ export async function readFirstAvailable(
  * once share that and both finish late, so no session could start until nearly all was read.
  */
 async function readCachedPair(files: ModelFileReader, dtype: Dtype, signal: AbortSignal | undefined): Promise<TowerFiles> {
-  const size = (tower: Tower): number => files.size?.(modelFile(tower, dtype)) ?? 0;
-  const first: Tower = size('text') < size('vision') ? 'text' : 'vision';
-  const second: Tower = first === 'text' ? 'vision' : 'text';
+  const [first, second] = towersSmallerFirst(dtype, (path) => files.size?.(path));
   const firstBytes = await files.read(modelFile(first, dtype), signal);
   const secondBytes = files.read(modelFile(second, dtype), signal);
   secondBytes.catch(() => undefined); // awaited by buildBackend, or dropped with a failed build

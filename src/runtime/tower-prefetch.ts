@@ -2,7 +2,7 @@
 // parsed and onnxruntime is loaded: reading 100+ MB from IndexedDB is the slow part of a warm
 // start, and its first second would otherwise pass waiting. Only when the files the start will
 // use are plain; a wrong guess would read hundreds of MB for nothing.
-import { modelFile, wasmFallbackCandidates, type Device, type Dtype } from '../core/dtype-choice';
+import { modelFile, towersSmallerFirst, wasmFallbackCandidates, type Device, type Dtype } from '../core/dtype-choice';
 
 export interface CachedFiles {
   has(path: string): boolean;
@@ -19,6 +19,6 @@ export function towerFilesToPrefetch(cache: CachedFiles, device: 'auto' | Device
   const cached = (d: Dtype): boolean => cache.has(modelFile('vision', d)) && cache.has(modelFile('text', d));
   const chosen = wasmFallbackCandidates(dtype).find(cached);
   if (chosen === undefined) return [];
-  const files = [modelFile('text', chosen), modelFile('vision', chosen)];
-  return files.sort((a, b) => (cache.sizeOf(a) ?? 0) - (cache.sizeOf(b) ?? 0));
+  // In the order readCachedPair (backend-build.ts) will ask for them.
+  return towersSmallerFirst(chosen, (path) => cache.sizeOf(path)).map((tower) => modelFile(tower, chosen));
 }

@@ -9,6 +9,7 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSy
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
+import { HUB_URL } from '../../src/runtime/registry';
 import { cosine, fixtureDir, reference } from './reference';
 
 const INPUTS = join(fixtureDir, 'tiny-clip-inputs');
@@ -220,13 +221,25 @@ test.describe('demo page', () => {
     await expect(page.getByTestId('photo')).toHaveCount(1);
   });
 
-  test('the Hub out of reach is said plainly, with the other sources offered', async ({ page }) => {
-    await page.context().route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
+  test('the Hub out of reach is said plainly, with the other sources offered', async ({ page, baseURL }) => {
+    // Every request for another origin fails here, as offline: none leaves this machine. The
+    // default model's are the Hub's (HUB_URL).
+    const local = new URL(baseURL!).origin;
+    const blocked: string[] = [];
+    await page.context().route(
+      (url) => url.origin !== local,
+      (route) => {
+        blocked.push(route.request().url());
+        return route.abort('internetdisconnected');
+      },
+    );
     await page.goto('/');
     const notice = page.getByTestId('notice');
     await expect(notice).toContainText('could not be downloaded from the Hugging Face Hub', { timeout: 60_000 });
     await expect(notice).toContainText('DOWNLOAD_FAILED');
     await expect(notice.getByRole('button', { name: 'Load a model folder…' })).toBeVisible();
+    expect(blocked.length).toBeGreaterThan(0);
+    expect(blocked.every((url) => url.startsWith(HUB_URL))).toBe(true);
     await shot(page, 'hub-unreachable');
   });
 

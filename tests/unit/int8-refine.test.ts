@@ -1,13 +1,14 @@
 // The 4-bit residual that re-ranks int8 search results: what it stores, how close the refined
 // score comes to the exact cosine, and the re-ranking itself.
 import { describe, expect, it } from 'vitest';
-import { int8Residual, refineDepth, refinedScore, refineHits, unitQuery, type Int8Stored } from '../../src/core/int8-refine';
+import { int8Residual, refineDepth, refinedScore, refineHits, type Int8Stored } from '../../src/core/int8-refine';
+import { l2Normalize } from '../../src/core/similarity';
 import { mulberry32 } from '../../src/core/seeded-random';
 import { quantizeInt8 } from '../../src/core/vector-index';
 
 function randomUnit(random: () => number, dim: number): Float32Array {
   const v = Float32Array.from({ length: dim }, () => random() * 2 - 1);
-  return unitQuery(v);
+  return l2Normalize(v);
 }
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 const store = (v: Float32Array): Int8Stored => {

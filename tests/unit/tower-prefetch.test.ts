@@ -21,6 +21,11 @@ describe('towerFilesToPrefetch', () => {
     expect(towerFilesToPrefetch(both, 'wasm', 'q4', false)[0]).toBe('onnx/vision_model_q4.onnx');
   });
 
+  it('without sizes, in the order the start reads them (vision first)', () => {
+    const unsized: CachedFiles = { has: (path) => path in q8, sizeOf: () => undefined };
+    expect(towerFilesToPrefetch(unsized, 'wasm', 'auto', false)).toEqual(['onnx/vision_model_quantized.onnx', 'onnx/text_model_quantized.onnx']);
+  });
+
   it('reads nothing when the files are uncertain or absent', () => {
     expect(towerFilesToPrefetch(cache(q8), 'webgpu', 'auto', true)).toEqual([]);
     expect(towerFilesToPrefetch(cache(q8), 'auto', 'auto', true)).toEqual([]); // WebGPU may win
