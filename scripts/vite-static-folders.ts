@@ -16,13 +16,17 @@ export interface StaticFolder {
   include: (file: string) => boolean;
 }
 
-/** onnxruntime-web's WASM binaries and their Emscripten loaders. */
+/**
+ * onnxruntime-web's WASM binaries and their Emscripten loaders: the plain build (WASM backend)
+ * and the asyncify build that ORT 1.30's WebGPU bundle loads; not the jsep/jspi builds nothing
+ * here uses (45 MB more on every deployed site).
+ */
 export function ortRuntimeFolder(): StaticFolder {
   return {
     urlPath: 'ort',
     // The package exports its .wasm files but not package.json: locate dist/ through one of them.
     dir: dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')),
-    include: (file) => /^ort-wasm-[\w.-]+\.(wasm|mjs)$/.test(file),
+    include: (file) => /^ort-wasm-simd-threaded(\.asyncify)?\.(wasm|mjs)$/.test(file),
   };
 }
 

@@ -13,6 +13,7 @@ import { libraryClient, type Library } from './library-client';
 import type { LibraryMeta } from './runtime/library-db';
 import type { ImportOptions } from './runtime/library-transfer';
 import type { LibraryInfo, LibraryOptions } from './runtime/photo-library';
+import { defaultOrtUrl } from './ort-files';
 import { installTransferHandlers } from './transfer-handlers';
 import type { ProgressCallback } from './wire';
 
@@ -36,8 +37,17 @@ export interface ClipOptions {
   /** Download progress and backend events, for the whole life of the instance. */
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
-  /** Where onnxruntime-web's .wasm/.mjs files are served; defaults to `<site base>/ort/`. */
-  ortUrl?: string;
+  /**
+   * The folder (URL) serving onnxruntime-web's `ort-wasm-*.wasm` / `.mjs` files. By default the
+   * npm package lets the app's bundler emit them beside onnxruntime-web's module, and the
+   * self-contained build (`webclip/browser/…`) loads them from the `ort/` folder beside itself.
+   */
+  ortUrl?: string | URL;
+  /**
+   * The URL of webclip's worker script (same origin as the page, as every worker must be). By
+   * default the worker file beside webclip's module, which bundlers emit with it.
+   */
+  workerUrl?: string | URL;
   /** WASM threads; defaults to the cores (at most 4) when the page is crossOriginIsolated, else 1. */
   threads?: number;
   /** For webclip's own tests: faults injected on purpose. */
@@ -79,8 +89,35 @@ export interface Clip {
   dispose(): Promise<void>;
 }
 
-function defaultOrtUrl(): string {
-  return new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href;
+/** `wasmBaseUrl` for the worker: absolute (the worker's own URL is not the page's), or absent. */
+function ortFolder(ortUrl: string | URL | undefined): { wasmBaseUrl?: string } {
+  if (ortUrl === undefined) {
+    const url = defaultOrtUrl();
+    return url === undefined ? {} : { wasmBaseUrl: url };
+  }
+  let url: URL;
+  try {
+    url = new URL(ortUrl, location.href);
+  } catch {
+    throw new ClipError('BAD_INPUT', `ortUrl is not a URL: ${String(ortUrl)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ClipError('BAD_INPUT', `ortUrl must be an http(s) folder, got ${url.protocol}`);
+  }
+  // ORT appends file names to this folder.
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return { wasmBaseUrl: url.href };
+}
+
+function startWorker(workerUrl: string | URL | undefined): Worker {
+  // The literal `new Worker(new URL('…', import.meta.url))` is what bundlers recognize and emit.
+  if (workerUrl === undefined) return new Worker(new URL('../workers/clip.worker.ts', import.meta.url), { type: 'module', name: 'webclip' });
+  try {
+    return new Worker(workerUrl, { type: 'module', name: 'webclip' });
+  } catch (error) {
+    // A malformed or cross-origin URL throws here (SyntaxError / SecurityError).
+    throw new ClipError('BAD_INPUT', `workerUrl cannot start a worker: ${(error as Error).message}`);
+  }
 }
 
 function defaultThreads(): number {
@@ -108,7 +145,8 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new ClipError('BAD_INPUT', `threads must be a positive integer, got ${String(options.threads)}`);
   }
-  const worker = new Worker(new URL('../workers/clip.worker.ts', import.meta.url), { type: 'module', name: 'webclip' });
+  const ort = ortFolder(options.ortUrl);
+  const worker = startWorker(options.workerUrl);
   const remote = Comlink.wrap<WorkerApi>(worker);
   // A worker that fails to start or dies leaves comlink's calls pending forever: race every
   // call against its death so the caller gets WORKER_CRASHED instead of a hang. (Restarting
@@ -128,7 +166,7 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
         model,
         device: options.device ?? 'auto',
         dtype: options.dtype ?? 'auto',
-        wasmBaseUrl: options.ortUrl ?? defaultOrtUrl(),
+        ...ort,
         numThreads: options.threads ?? defaultThreads(),
         ...(options.testHooks ? { hooks: options.testHooks, storeHooks: options.testHooks } : {}),
       },

@@ -32,8 +32,8 @@ export interface EngineOptions {
   model: ResolvedModel;
   device: 'auto' | Device;
   dtype: 'auto' | Dtype;
-  /** Where ORT's runtime files are served (our own origin). */
-  wasmBaseUrl: string;
+  /** Where ORT's runtime files are served; absent: where ORT finds them itself. */
+  wasmBaseUrl?: string;
   numThreads: number;
   hooks?: SessionTestHooks;
   storeHooks?: StoreHooks;
@@ -158,7 +158,7 @@ export class ClipEngine {
         config,
         device: options.device,
         dtype: options.dtype,
-        wasmBaseUrl: options.wasmBaseUrl,
+        ...(options.wasmBaseUrl === undefined ? {} : { wasmBaseUrl: options.wasmBaseUrl }),
         numThreads: options.numThreads,
         ...(signal ? { signal } : {}),
         onStatus: ({ phase, message }) => onProgress?.({ phase, message }),

@@ -58,8 +58,8 @@ export interface SessionsOptions {
   config: unknown;
   device: 'auto' | Device;
   dtype: 'auto' | Dtype;
-  /** Where ORT's .wasm/.mjs files are served (our origin, e.g. '/ort/'); never a CDN. */
-  wasmBaseUrl: string;
+  /** Where ORT's .wasm/.mjs files are served (e.g. '/ort/'); absent: where ORT finds them itself. */
+  wasmBaseUrl?: string;
   /** WASM threads (1 when not crossOriginIsolated). */
   numThreads: number;
   /** Cancels the start (file reads included): create() then rejects with ABORTED. */

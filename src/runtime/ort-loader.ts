@@ -1,13 +1,17 @@
 // Loads onnxruntime-web once per worker and points it at the runtime files on our own origin.
 // The WebGPU bundle only when WebGPU is used: the plain WASM build starts about 2 s faster.
 import type * as OrtModule from 'onnxruntime-web';
+import { safeThreadCount } from './ort-threads';
 
 export type Ort = typeof OrtModule;
 export type OrtFlavor = 'webgpu' | 'wasm';
 
 export interface OrtLoadOptions {
-  /** URL of the folder serving ORT's `ort-wasm-*.wasm` / `.mjs` files (ours, never a CDN). */
-  wasmBaseUrl: string;
+  /**
+   * URL of the folder serving ORT's `ort-wasm-*.wasm` / `.mjs` files (never a CDN by default).
+   * Absent: ORT's bundled build finds its .wasm beside its own module (see src/ort-files.ts).
+   */
+  wasmBaseUrl?: string;
   /** WASM threads; more than 1 only works when the page is crossOriginIsolated. */
   numThreads: number;
 }
@@ -41,13 +45,13 @@ function importFlavor(flavor: OrtFlavor): Promise<Ort> {
 export function loadOrt(flavor: OrtFlavor, options: OrtLoadOptions): Promise<LoadedOrt> {
   const existing = loads.get(flavor) ?? (flavor === 'wasm' ? loads.get('webgpu') : undefined);
   if (existing) return existing;
-  const load = importFlavor(flavor).then((ort): LoadedOrt => {
-    ort.env.wasm.wasmPaths = options.wasmBaseUrl;
-    ort.env.wasm.numThreads = options.numThreads;
+  const load = Promise.all([importFlavor(flavor), safeThreadCount(options.numThreads)]).then(([ort, threads]): LoadedOrt => {
+    if (options.wasmBaseUrl !== undefined) ort.env.wasm.wasmPaths = options.wasmBaseUrl;
+    ort.env.wasm.numThreads = threads;
     ort.env.wasm.simd = true;
     // ORT warns on every session that shape ops stay on the CPU, which is by design.
     ort.env.logLevel = 'error';
-    return { ort, flavor, threads: options.numThreads };
+    return { ort, flavor, threads };
   });
   loads.set(flavor, load);
   load.catch(() => loads.delete(flavor));

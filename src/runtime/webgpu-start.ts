@@ -36,7 +36,7 @@ export interface WebGpuStartOptions {
   modelId: string;
   config: unknown;
   dtype: 'auto' | Dtype;
-  wasmBaseUrl: string;
+  wasmBaseUrl?: string;
   numThreads: number;
   signal?: AbortSignal;
   hooks?: { corruptWebGpuOutput?: boolean };

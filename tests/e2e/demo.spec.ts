@@ -5,12 +5,12 @@
 // served by a plain file server. Screenshots of each view go to test-results/demo/.
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { HUB_URL } from '../../src/runtime/registry';
 import { cosine, fixtureDir, reference } from './reference';
+import { serveStatic } from './static-server';
 
 const INPUTS = join(fixtureDir, 'tiny-clip-inputs');
 /** The reference images: their ids in the demo's library are `<name>|<size>|<mtime>`. */
@@ -265,23 +265,6 @@ test.describe('demo page', () => {
     await expect(page.getByTestId('notice')).toContainText('1 of 2 files could not be read');
   });
 });
-
-/** A plain static file server: no COOP/COEP headers, as many static hosts are. */
-function serveStatic(root: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.onnx': 'application/octet-stream' };
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(root, path);
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })));
-}
 
 test('the static build works from a plain file server: isolated through its service worker, photos indexed', async ({ page }) => {
   test.setTimeout(240_000);
