@@ -54,6 +54,9 @@ export interface ClipOptions {
   testHooks?: SessionTestHooks & StoreHooks;
 }
 
+/** Text embeddings, with the indices of the texts that were cut to the model's context length. */
+export type TextEmbeddings = Float32Array[] & { readonly truncated: readonly number[] };
+
 export interface EmbedOptions {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
@@ -70,8 +73,11 @@ export interface Clip {
   readonly info: ClipInfo;
   /** L2-normalized image embeddings, one per image, in order. */
   embedImages(images: readonly ImageInput[], options?: EmbedOptions): Promise<Float32Array[]>;
-  /** L2-normalized text embeddings, one per text, in order. */
-  embedTexts(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  /**
+   * L2-normalized text embeddings, one per text, in order. A text longer than the model's
+   * context (77 tokens) is cut to its first 75 tokens, as CLIP does; `truncated` lists those.
+   */
+  embedTexts(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<TextEmbeddings>;
   /** Labels scored by softmax(logitScale × cosine), best first; scores sum to 1. */
   classify(image: ImageInput, labels: readonly string[], options?: ClassifyOptions): Promise<LabelScore[]>;
   /**
@@ -205,8 +211,12 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
       const proxied = progress ? Comlink.proxy(progress) : undefined;
       return live(() => remote.embedImages(Comlink.transfer(wire, transfer), signal, proxied));
     },
-    embedTexts(texts, { signal } = {}) {
-      return live(() => remote.embedTexts([...texts], signal));
+    async embedTexts(texts, { signal } = {}) {
+      // Checked here: a value the worker cannot receive (a function, a Symbol) would otherwise
+      // fail as a DataCloneError, not a ClipError.
+      if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) throw new ClipError('BAD_INPUT', 'texts must be an array of strings');
+      const { vectors, truncated } = await live(() => remote.embedTexts([...texts], signal));
+      return Object.assign(vectors, { truncated });
     },
     async classify(image, labels, { templates, signal } = {}) {
       const { images: wire, transfer } = await prepareImages([image]);

@@ -16,6 +16,7 @@ export type {
   LibraryOptions,
   LibrarySummary,
   ModelInput,
+  TextEmbeddings,
 } from './client';
 export type {
   AddResult,

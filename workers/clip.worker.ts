@@ -67,9 +67,9 @@ const api = {
     engine = await ClipEngine.load(options, { signal, onProgress });
     return engine.info;
   },
-  async embedTexts(texts: string[], signal?: AbortSignal): Promise<Answer<Float32Array[]>> {
-    const vectors = await ready().embedTexts(texts, { signal });
-    return answer(vectors, buffersOf(vectors));
+  async embedTexts(texts: string[], signal?: AbortSignal): Promise<Answer<{ vectors: Float32Array[]; truncated: number[] }>> {
+    const result = await ready().embedTextsWithInfo(texts, { signal });
+    return answer(result, buffersOf(result.vectors));
   },
   async embedImages(images: WireImage[], signal?: AbortSignal, onProgress?: ProgressCallback): Promise<Answer<Float32Array[]>> {
     try {

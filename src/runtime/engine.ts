@@ -204,20 +204,28 @@ export class ClipEngine {
   }
 
   /** L2-normalized text embeddings, one per text, in order. */
-  async embedTexts(texts: readonly string[], { signal }: CallOptions = {}): Promise<Float32Array[]> {
-    if (!Array.isArray(texts)) throw new ClipError('BAD_INPUT', 'texts must be an array of strings');
-    const out: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += TEXT_BATCH) {
-      if (signal?.aborted) throw abortError(signal, 'embedding texts');
-      out.push(...(await this.embedTextBatch(texts.slice(start, start + TEXT_BATCH))));
-    }
-    if (signal?.aborted) throw abortError(signal, 'embedding texts');
-    return out;
+  async embedTexts(texts: readonly string[], options: CallOptions = {}): Promise<Float32Array[]> {
+    return (await this.embedTextsWithInfo(texts, options)).vectors;
   }
 
-  private async embedTextBatch(texts: readonly string[]): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
-    const { ids, lengths } = this.tokenizer.encodeBatchWithInfo(texts);
+  /** embedTexts, and which texts (by index) were cut to the model's context length. */
+  async embedTextsWithInfo(texts: readonly string[], { signal }: CallOptions = {}): Promise<{ vectors: Float32Array[]; truncated: number[] }> {
+    if (!Array.isArray(texts)) throw new ClipError('BAD_INPUT', 'texts must be an array of strings');
+    const vectors: Float32Array[] = [];
+    const truncated: number[] = [];
+    for (let start = 0; start < texts.length; start += TEXT_BATCH) {
+      if (signal?.aborted) throw abortError(signal, 'embedding texts');
+      const batch = await this.embedTextBatch(texts.slice(start, start + TEXT_BATCH));
+      vectors.push(...batch.vectors);
+      batch.truncated.forEach((cut, i) => cut && truncated.push(start + i));
+    }
+    if (signal?.aborted) throw abortError(signal, 'embedding texts');
+    return { vectors, truncated };
+  }
+
+  private async embedTextBatch(texts: readonly string[]): Promise<{ vectors: Float32Array[]; truncated: boolean[] }> {
+    if (texts.length === 0) return { vectors: [], truncated: [] };
+    const { ids, lengths, truncated } = this.tokenizer.encodeBatchWithInfo(texts);
     // Pad only to the batch's longest text: under CLIP's causal mask, with pooling at the first
     // <|endoftext|>, padding never reaches the pooled token, and short captions run several
     // times faster than at 77.
@@ -231,7 +239,7 @@ export class ClipEngine {
     }
     this.encodedTexts += rows;
     const block = await this.sessions.runText(packed, [rows, longest]);
-    return normalizeRows(block, rows);
+    return { vectors: normalizeRows(block, rows), truncated };
   }
 
   /**

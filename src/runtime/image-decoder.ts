@@ -2,7 +2,9 @@
 // management or alpha premultiplication, so the pixels are the file's own, as PIL reads them:
 // with WebCodecs' ImageDecoder where the browser has it, else with createImageBitmap.
 import { ClipError } from '../core/errors';
+import { declaredImageSize, oversizeReason, SIZE_HEADER_BYTES } from '../core/image-size';
 import { sniffImageType, SNIFF_BYTES } from '../core/image-type';
+import { undecodableReason } from '../core/undecodable';
 import { isJpeg, jpegHasIccProfile } from '../core/jpeg-header';
 import type { RgbaPixels } from '../core/preprocess';
 import type { WireImage } from '../wire';
@@ -51,7 +53,8 @@ export async function decodeWithBitmap(blob: Blob): Promise<RgbaPixels> {
   try {
     bitmap = await createImageBitmap(blob, await decodeOptions(blob));
   } catch (cause) {
-    throw new ClipError('BAD_IMAGE', `the browser could not decode this ${blob.type || 'file'} (${blob.size} bytes)`, { cause });
+    const header = new Uint8Array(await blob.slice(0, 512).arrayBuffer());
+    throw new ClipError('BAD_IMAGE', undecodableReason(header, blob.type, blob.size), { cause });
   }
   return bitmapPixels(bitmap);
 }
@@ -61,6 +64,8 @@ export async function decodeImage(blob: Blob): Promise<RgbaPixels> {
   if (blob.size === 0) throw new ClipError('BAD_IMAGE', 'the file is empty');
   const type = sniffImageType(new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer()));
   if (type !== null) {
+    const tooLarge = oversizeReason(declaredImageSize(new Uint8Array(await blob.slice(0, SIZE_HEADER_BYTES).arrayBuffer()), type));
+    if (tooLarge) throw new ClipError('BAD_IMAGE', tooLarge);
     // A file ImageDecoder rejects is broken: it is not handed to createImageBitmap, which would
     // paint the missing part of a truncated JPEG gray and call it a photo.
     const pixels = await decodeWithImageDecoder(blob, type);
