@@ -19,11 +19,31 @@ export interface PreparedImages {
   transfer: Transferable[];
 }
 
-async function prepareOne(input: ImageInput, transfer: Transferable[]): Promise<WireImage> {
-  if (typeof input === 'string') {
-    // Resolved against the page, since the worker's base URL is the worker script's.
-    return { kind: 'url', url: new URL(input, location.href).href };
+/** The longest `data:` image URL accepted (characters): a 24 MB file in base64. */
+export const MAX_DATA_URL_LENGTH = 32 * 1024 * 1024;
+
+/**
+ * An image URL resolved against the page (the worker's base URL is the worker script's). Only
+ * what can hold an image is fetched: http(s), blob: and data: up to MAX_DATA_URL_LENGTH.
+ */
+function imageUrl(input: string): string {
+  if (input.startsWith('data:') && input.length > MAX_DATA_URL_LENGTH) {
+    throw new ClipError('BAD_IMAGE', `a data: URL of ${input.length} characters is over the ${MAX_DATA_URL_LENGTH} webclip reads: pass a Blob`);
   }
+  let url: URL;
+  try {
+    url = new URL(input, location.href);
+  } catch {
+    throw new ClipError('BAD_IMAGE', `not a URL: ${JSON.stringify(input.slice(0, 100))}`);
+  }
+  if (!['http:', 'https:', 'blob:', 'data:'].includes(url.protocol)) {
+    throw new ClipError('BAD_IMAGE', `image URLs must be http(s), blob: or data:; ${url.protocol} is refused`);
+  }
+  return url.href;
+}
+
+async function prepareOne(input: ImageInput, transfer: Transferable[]): Promise<WireImage> {
+  if (typeof input === 'string') return { kind: 'url', url: imageUrl(input) };
   if (input instanceof Blob) return { kind: 'blob', blob: input };
   if (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) {
     transfer.push(input);

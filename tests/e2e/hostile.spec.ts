@@ -230,3 +230,32 @@ test.describe('a seeded random-input run', () => {
     await expectStillServing(page);
   });
 });
+
+test.describe('image URLs', () => {
+  test('only http(s), blob: and bounded data: URLs are read; the others fail alone with BAD_IMAGE', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async () => {
+      const png = await (await fetch('/tests/fixtures/hostile/one-pixel.png')).blob();
+      const dataUrl = await new Promise<string>((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result as string);
+        reader.readAsDataURL(png);
+      });
+      const inputs = ['javascript:alert(1)', 'file:///etc/passwd', `data:image/png;base64,${'A'.repeat(33 * 1024 * 1024)}`, 'ftp://example.invalid/x.jpg', dataUrl, URL.createObjectURL(png), '/tests/fixtures/hostile/one-pixel.png'];
+      try {
+        await window.clip!.embedImages(inputs);
+        return { failures: [] as { index: number; message: string }[], embedded: inputs.length };
+      } catch (error) {
+        const e = error as { code: string; failures: { index: number; code: string; message: string }[]; embeddings: (Float32Array | undefined)[] };
+        return { code: e.code, failures: e.failures.map(({ index, code, message }) => ({ index, code, message })), embedded: e.embeddings.filter(Boolean).length };
+      }
+    });
+    expect(r.code).toBe('BAD_IMAGE');
+    expect(r.failures.map((f) => f.index)).toEqual([0, 1, 2, 3]);
+    expect(r.failures[0]!.message).toMatch(/javascript: is refused/);
+    expect(r.failures[1]!.message).toMatch(/file: is refused/);
+    expect(r.failures[2]!.message).toMatch(/data: URL of \d+ characters is over/);
+    expect(r.failures[3]!.message).toMatch(/ftp: is refused/);
+    expect(r.embedded).toBe(3); // the small data: URL, the blob: URL, the page's own URL
+  });
+});

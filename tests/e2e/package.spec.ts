@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { appLockfile } from './package/lockfile-subset';
 import { cosine, fixtureDir, reference } from './reference';
-import { serveStatic } from './static-server';
+import { serveStatic, STRICT_CSP } from './static-server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TEMPLATES = join(import.meta.dirname, 'package');
@@ -191,7 +191,7 @@ test('the same app with Vite\'s default worker format: ORT inlined into the work
   }
 });
 
-test('a plain HTML page with <script type="module"> and the self-contained folder: the element and the API, all from its own origin', async ({ page }) => {
+test('a plain HTML page with <script type="module"> and the self-contained folder, under a strict CSP: the element and the API, all from its own origin', async ({ page }) => {
   test.setTimeout(240_000);
   const site = join(work, 'plain-site');
   cpSync(join(TEMPLATES, 'plain-page'), site, { recursive: true });
@@ -199,7 +199,7 @@ test('a plain HTML page with <script type="module"> and the self-contained folde
   expect(existsSync(join(browserBuild, 'element.js'))).toBe(true);
   cpSync(browserBuild, join(site, 'webclip'), { recursive: true });
   addModelAndPhoto(site);
-  const server = await serveStatic(site, { isolate: true });
+  const server = await serveStatic(site, { isolate: true, headers: { 'Content-Security-Policy': STRICT_CSP } });
   try {
     const { requests, warnings, embedded } = await runPage(page, server.url);
     expect(embedded.info).toMatchObject({ device: 'wasm', dtype: 'fp32', dim: 32 });

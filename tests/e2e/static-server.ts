@@ -18,6 +18,19 @@ const types: Record<string, string> = {
   '.onnx': 'application/octet-stream',
 };
 
+/** The policy a careful site sends: no inline script, 'wasm-unsafe-eval' the only relaxation. */
+export const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface StaticServer {
   server: Server;
   url: string;
