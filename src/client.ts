@@ -9,12 +9,13 @@ import type { Device, Dtype, EngineInfo } from './runtime/engine';
 import type { SessionTestHooks } from './runtime/model-sessions';
 import type { StoreHooks } from './runtime/model-store';
 import { resolveModel, type ModelInput } from './runtime/registry';
-import { libraryClient, type Library } from './library-client';
+import { libraryClient, type Library, type LibraryLink } from './library-client';
 import type { LibraryMeta } from './runtime/library-db';
 import type { ImportOptions } from './runtime/library-transfer';
 import type { LibraryInfo, LibraryOptions } from './runtime/photo-library';
 import { defaultOrtUrl } from './ort-files';
 import { installTransferHandlers } from './transfer-handlers';
+import { WorkerConnection, type CallPolicy } from './worker-connection';
 import type { ProgressCallback } from './wire';
 
 export type { Device, Dtype, LabelScore, ImageInput, ModelInput, ProgressCallback, Library, LibraryOptions, LibraryInfo, ImportOptions };
@@ -142,6 +143,12 @@ export interface ClipTestAccess {
   cachedLabels(): Promise<number>;
   /** Texts the worker's engine has run through the text tower. */
   encodedTexts(): Promise<number>;
+  /** Terminates the worker from the page, as the browser does to one out of memory. */
+  crashWorker(): Promise<void>;
+  /** Makes the worker close itself. */
+  exitWorker(): Promise<void>;
+  /** Workers started after a crash. */
+  restarts(): number;
 }
 
 export async function createClip(options: ClipOptions = {}): Promise<Clip> {
@@ -152,102 +159,96 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
     throw new ClipError('BAD_INPUT', `threads must be a positive integer, got ${String(options.threads)}`);
   }
   const ort = ortFolder(options.ortUrl);
-  const worker = startWorker(options.workerUrl);
-  const remote = Comlink.wrap<WorkerApi>(worker);
-  // A worker that fails to start or dies leaves comlink's calls pending forever: race every
-  // call against its death so the caller gets WORKER_CRASHED instead of a hang. (Restarting
-  // the worker and retrying is the sturdiness issue's part.)
-  let markCrashed: (error: ClipError) => void = () => undefined;
-  const crashed = new Promise<never>((_, reject) => (markCrashed = reject));
-  crashed.catch(() => undefined);
-  worker.addEventListener('error', (event) => {
-    markCrashed(new ClipError('WORKER_CRASHED', `the webclip worker failed: ${event.message || 'unknown error'}`));
-  });
-  const guarded = <T>(call: Promise<T>): Promise<T> => Promise.race([call, crashed]);
-  const onProgress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
-  let info: ClipInfo;
-  try {
-    info = await guarded(remote.load(
-      {
-        model,
-        device: options.device ?? 'auto',
-        dtype: options.dtype ?? 'auto',
-        ...ort,
-        numThreads: options.threads ?? defaultThreads(),
-        ...(options.testHooks ? { hooks: options.testHooks, storeHooks: options.testHooks } : {}),
-      },
-      options.signal,
-      onProgress,
-    ));
-  } catch (error) {
-    worker.terminate();
-    throw error;
-  }
+  const loadOptions = {
+    model,
+    device: options.device ?? 'auto',
+    dtype: options.dtype ?? 'auto',
+    ...ort,
+    numThreads: options.threads ?? defaultThreads(),
+    ...(options.testHooks ? { hooks: options.testHooks, storeHooks: options.testHooks } : {}),
+  } as const;
+  let info: ClipInfo | undefined;
+  const connection = new WorkerConnection(
+    () => startWorker(options.workerUrl),
+    // A restarted worker loads from the model cache, without the caller's signal (createClip
+    // has long returned), still reporting progress.
+    (remote, first) =>
+      remote.load(loadOptions, first ? options.signal : undefined, options.onProgress ? Comlink.proxy(options.onProgress) : undefined),
+    (loaded) => (info = loaded),
+  );
+  await connection.ready();
   let disposed = false;
-  const live = <T>(call: () => Promise<Answer<T>>): Promise<T> => {
-    if (disposed) return Promise.reject(new ClipError('BAD_INPUT', 'this Clip was disposed'));
-    return guarded(call()).then(({ value, info: latest }) => {
+  const disposedError = () => new ClipError('BAD_INPUT', 'this Clip was disposed');
+  /** An engine call: its answer carries the engine's info (a WebGPU fallback can change it). */
+  const live = <T>(work: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>, policy: CallPolicy): Promise<T> => {
+    if (disposed) return Promise.reject(disposedError());
+    return connection.call(work, policy).then(({ value, info: latest }) => {
       info = latest;
       return value;
     });
   };
-  // Library calls carry no engine info: guarded against a dead worker and a disposed Clip only.
-  const call = <T>(work: () => Promise<T>): Promise<T> =>
-    disposed ? Promise.reject(new ClipError('BAD_INPUT', 'this Clip was disposed')) : guarded(work());
-  const link = { remote, call };
+  // Library calls carry no engine info.
+  const call: LibraryLink['call'] = (work, policy) => (disposed ? Promise.reject(disposedError()) : connection.call(work, policy));
+  const link: LibraryLink = { call };
   const access: ClipTestAccess = {
-    loseDevice: () => remote.loseDeviceForTest(),
-    cachedLabels: () => remote.cachedLabels(),
-    encodedTexts: () => remote.encodedTexts(),
+    loseDevice: async () => (await connection.remote()).loseDeviceForTest(),
+    cachedLabels: async () => (await connection.remote()).cachedLabels(),
+    encodedTexts: async () => (await connection.remote()).encodedTexts(),
+    crashWorker: () => connection.crashForTest(),
+    exitWorker: async () => (await connection.remote()).exitForTest(),
+    restarts: () => connection.restarts,
   };
+  // Safe to run again on a new worker: reads, and inputs that were not transferred away.
+  const SAFE = { retry: true } as const;
+  const once = (transfer: readonly Transferable[]): CallPolicy => ({ retry: transfer.length === 0 });
   const clip: Clip & { [testAccess]: ClipTestAccess } = {
     [testAccess]: access,
     get info() {
-      return info;
+      return info!;
     },
     async embedImages(images, { signal, onProgress: progress } = {}) {
       const { images: wire, transfer } = await prepareImages(images);
-      // The worker releases the callback's proxy when the call settles.
-      const proxied = progress ? Comlink.proxy(progress) : undefined;
-      return live(() => remote.embedImages(Comlink.transfer(wire, transfer), signal, proxied));
+      return live((remote) => {
+        // A new proxy per attempt: the worker releases the callback's proxy when the call settles.
+        const proxied = progress ? Comlink.proxy(progress) : undefined;
+        return remote.embedImages(Comlink.transfer(wire, transfer), signal, proxied);
+      }, once(transfer));
     },
     async embedTexts(texts, { signal } = {}) {
       // Checked here: a value the worker cannot receive (a function, a Symbol) would otherwise
       // fail as a DataCloneError, not a ClipError.
       if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) throw new ClipError('BAD_INPUT', 'texts must be an array of strings');
-      const { vectors, truncated } = await live(() => remote.embedTexts([...texts], signal));
+      const { vectors, truncated } = await live((remote) => remote.embedTexts([...texts], signal), SAFE);
       return Object.assign(vectors, { truncated });
     },
     async classify(image, labels, { templates, signal } = {}) {
       const { images: wire, transfer } = await prepareImages([image]);
-      return live(() =>
-        remote.classify(Comlink.transfer(wire[0]!, transfer), [...labels], templates ? [...templates] : undefined, signal),
+      return live(
+        (remote) => remote.classify(Comlink.transfer(wire[0]!, transfer), [...labels], templates ? [...templates] : undefined, signal),
+        once(transfer),
       );
     },
     async library(name, libraryOptions = {}) {
       const { storage, allowStale } = libraryOptions;
-      const opened = await call(() =>
-        remote.libraryOpen(name, { ...(storage ? { storage } : {}), ...(allowStale ? { allowStale } : {}) }),
+      const opened = await call(
+        (remote) => remote.libraryOpen(name, { ...(storage ? { storage } : {}), ...(allowStale ? { allowStale } : {}) }),
+        SAFE,
       );
       return libraryClient(opened.name, link);
     },
     async importLibrary(file, importOptions = {}) {
-      const opened = await call(() => remote.libraryImport(file, importOptions.name === undefined ? {} : { name: importOptions.name }));
+      const opened = await call(
+        (remote) => remote.libraryImport(file, importOptions.name === undefined ? {} : { name: importOptions.name }),
+        { retry: false },
+      );
       return libraryClient(opened.name, link);
     },
-    deleteLibrary: (name) => call(() => remote.libraryDelete(name)),
-    libraries: () => call(() => remote.libraryList()),
+    deleteLibrary: (name) => call((remote) => remote.libraryDelete(name), { retry: false }),
+    libraries: () => call((remote) => remote.libraryList(), SAFE),
     async dispose() {
       if (disposed) return;
       disposed = true;
-      try {
-        await guarded(remote.dispose());
-      } catch {
-        // A dead worker has nothing left to free; terminating it is all there is to do.
-      } finally {
-        remote[Comlink.releaseProxy]();
-        worker.terminate();
-      }
+      await connection.close();
     },
   };
   return clip;

@@ -7,6 +7,7 @@ import type { TagScore } from './core/tag-scores';
 import { prepareImages, type ImageInput } from './image-input';
 import type { AddResult, LibraryInfo, PhotoFailure, PhotoHit, PhotoTags, TagOptions } from './runtime/photo-library';
 import type { ProgressCallback, WireImage } from './wire';
+import type { CallPolicy } from './worker-connection';
 
 export type { AddResult, LibraryInfo, PhotoFailure, PhotoHit, PhotoTags, TagOptions, TagScore };
 
@@ -54,11 +55,18 @@ export interface Library {
   export(): Promise<Blob>;
 }
 
-/** How the library reaches the worker: its remote API and a guard that turns a dead worker into WORKER_CRASHED. */
+/**
+ * How the library reaches the worker (src/worker-connection.ts): a dead worker becomes
+ * WORKER_CRASHED, and a call with `retry` runs once more on its replacement.
+ */
 export interface LibraryLink {
-  readonly remote: Comlink.Remote<WorkerApi>;
-  readonly call: <T>(work: () => Promise<T>) => Promise<T>;
+  readonly call: <T>(work: (remote: Comlink.Remote<WorkerApi>) => Promise<T>, policy: CallPolicy) => Promise<T>;
 }
+
+// Reads can run again on a new worker; writes are not repeated behind the caller's back (the
+// caller learns of the crash, and IndexedDB kept only whole photos).
+const READ = { retry: true } as const;
+const WRITE = { retry: false } as const;
 
 async function prepareOne(image: ImageInput): Promise<{ image: WireImage; transfer: Transferable[] }> {
   const { images, transfer } = await prepareImages([image]);
@@ -82,36 +90,38 @@ async function preparePhotos(photos: readonly LibraryPhotoInput[]): Promise<{ ph
   return { photos: photos.map((p, i) => ({ id: (p as Partial<LibraryPhotoInput>)?.id as string, image: images[i]! })), transfer };
 }
 
-export function libraryClient(name: string, { remote, call }: LibraryLink): Library {
+export function libraryClient(name: string, { call }: LibraryLink): Library {
   const proxied = (progress: ProgressCallback | undefined) => (progress ? Comlink.proxy(progress) : undefined);
+  // An image that moved to the dead worker is gone: such a read is not repeated either.
+  const readOnce = (transfer: readonly Transferable[]): CallPolicy => (transfer.length === 0 ? READ : WRITE);
   return {
     name,
-    info: () => call(() => remote.libraryInfo(name)),
+    info: () => call((remote) => remote.libraryInfo(name), READ),
     async add(photos, { signal, onProgress } = {}) {
       const wire = await preparePhotos(photos);
-      return call(() => remote.libraryAdd(name, moving(wire.photos, wire.transfer), signal, proxied(onProgress)));
+      return call((remote) => remote.libraryAdd(name, moving(wire.photos, wire.transfer), signal, proxied(onProgress)), WRITE);
     },
     async reindex(photos, { signal, onProgress } = {}) {
       const wire = await preparePhotos(photos);
-      return call(() => remote.libraryReindex(name, moving(wire.photos, wire.transfer), signal, proxied(onProgress)));
+      return call((remote) => remote.libraryReindex(name, moving(wire.photos, wire.transfer), signal, proxied(onProgress)), WRITE);
     },
-    remove: (ids) => call(() => remote.libraryRemove(name, [...ids])),
-    count: () => call(() => remote.libraryCount(name)),
-    ids: () => call(() => remote.libraryIds(name)),
-    staleIds: () => call(() => remote.libraryStaleIds(name)),
-    search: (text, { k } = {}) => call(() => remote.librarySearch(name, text, k)),
+    remove: (ids) => call((remote) => remote.libraryRemove(name, [...ids]), WRITE),
+    count: () => call((remote) => remote.libraryCount(name), READ),
+    ids: () => call((remote) => remote.libraryIds(name), READ),
+    staleIds: () => call((remote) => remote.libraryStaleIds(name), READ),
+    search: (text, { k } = {}) => call((remote) => remote.librarySearch(name, text, k), READ),
     async similar(idOrImage, { k, signal } = {}) {
       const t = await target(idOrImage);
-      return call(() => remote.librarySimilar(name, moving(t.target, t.transfer), k, signal));
+      return call((remote) => remote.librarySimilar(name, moving(t.target, t.transfer), k, signal), readOnce(t.transfer));
     },
     async tag(idOrImage, { signal, ...options } = {}) {
       const t = await target(idOrImage);
-      return call(() => remote.libraryTag(name, moving(t.target, t.transfer), tagOptions(options), signal));
+      return call((remote) => remote.libraryTag(name, moving(t.target, t.transfer), tagOptions(options), signal), readOnce(t.transfer));
     },
     tagAll: ({ signal, onProgress, ...options } = {}) =>
-      call(() => remote.libraryTagAll(name, tagOptions(options), signal, proxied(onProgress))),
-    duplicates: ({ threshold } = {}) => call(() => remote.libraryDuplicates(name, threshold)),
-    export: () => call(() => remote.libraryExport(name)),
+      call((remote) => remote.libraryTagAll(name, tagOptions(options), signal, proxied(onProgress)), READ),
+    duplicates: ({ threshold } = {}) => call((remote) => remote.libraryDuplicates(name, threshold), READ),
+    export: () => call((remote) => remote.libraryExport(name), READ),
   };
 }
 

@@ -94,6 +94,22 @@ const api = {
     return ready().encodedTexts;
   },
   /** Test hook: loses the GPU device as a driver reset would. */
+  /**
+   * Takes the Web Lock `name` and never releases it: the browser does when this worker ends,
+   * however it ends, which is how the page learns of it (src/worker-connection.ts).
+   */
+  holdLifeLock(name: string): Promise<void> {
+    return new Promise<void>((granted) => {
+      void navigator.locks.request(name, () => {
+        granted();
+        return new Promise<never>(() => undefined);
+      });
+    });
+  },
+  /** Ends this worker from the inside, as a fatal error would (tests only). */
+  exitForTest(): void {
+    setTimeout(() => self.close(), 0);
+  },
   async loseDeviceForTest(): Promise<void> {
     await ready().loseDeviceForTest();
   },
