@@ -147,6 +147,10 @@ export interface ClipTestAccess {
   crashWorker(): Promise<void>;
   /** Makes the worker close itself. */
   exitWorker(): Promise<void>;
+  /** The most images the engine held decoded at once since the last call of this. */
+  peakHeldImages(): Promise<number>;
+  /** The next `count` library write transactions fail as a full disk would. */
+  failLibraryWrites(count: number): Promise<void>;
   /** Workers started after a crash. */
   restarts(): number;
 }
@@ -196,6 +200,8 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
     encodedTexts: async () => (await connection.remote()).encodedTexts(),
     crashWorker: () => connection.crashForTest(),
     exitWorker: async () => (await connection.remote()).exitForTest(),
+    peakHeldImages: async () => (await connection.remote()).peakHeldImages(),
+    failLibraryWrites: async (count) => (await connection.remote()).failLibraryWritesForTest(count),
     restarts: () => connection.restarts,
   };
   // Safe to run again on a new worker: reads, and inputs that were not transferred away.

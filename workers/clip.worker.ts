@@ -6,7 +6,7 @@ import { ClipError } from '../src/core/errors';
 import type { LabelScore } from '../src/core/classify';
 import { ClipEngine, type EngineInfo, type EngineOptions } from '../src/runtime/engine';
 import type { TagScore } from '../src/core/tag-scores';
-import type { LibraryMeta } from '../src/runtime/library-db';
+import { failWritesForTest, type LibraryMeta } from '../src/runtime/library-db';
 import { exportLibrary, importLibrary, type ImportOptions } from '../src/runtime/library-transfer';
 import {
   PhotoLibrary,
@@ -105,6 +105,17 @@ const api = {
         return new Promise<never>(() => undefined);
       });
     });
+  },
+  /** The most images held decoded at once since the last call of this (tests: streaming). */
+  peakHeldImages(): number {
+    const engine = ready();
+    const peak = engine.peakHeldImages;
+    engine.peakHeldImages = 0;
+    return peak;
+  },
+  /** The next `count` library write transactions fail as a full disk would (tests). */
+  failLibraryWritesForTest(count: number): void {
+    failWritesForTest(count);
   },
   /** Ends this worker from the inside, as a fatal error would (tests only). */
   exitForTest(): void {

@@ -127,6 +127,12 @@ export class ClipEngine {
 
   /** Texts run through the text tower by this engine (for tests of the label caches). */
   encodedTexts = 0;
+  /**
+   * Images decoded and preprocessed, waiting for their batch to run, and the most there have
+   * been at once: a call streams its images (two batches at a time), it never holds them all.
+   */
+  private readonly heldImages = new Set<ImageTensor>();
+  peakHeldImages = 0;
 
   static async load(options: EngineOptions, call: CallOptions = {}): Promise<ClipEngine> {
     const { model } = options;
@@ -248,13 +254,34 @@ export class ClipEngine {
    */
   async embedImages(images: readonly WireImage[], { signal, onProgress }: CallOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(images)) throw new ClipError('BAD_INPUT', 'images must be an array');
-    const { embeddings, failures } = await runPipeline<ImageTensor>(images.length, {
-      batchSize: IMAGE_BATCH,
-      prepare: (i) => this.decodeSlot(() => this.prepareImage(images[i]!, signal)),
-      run: (batch) => this.embedTensors(batch),
-      signal,
-      onBatch: (done, total) => onProgress?.({ phase: 'embed', loaded: done, total }),
-    });
+    const mine: ImageTensor[] = [];
+    let result: Awaited<ReturnType<typeof runPipeline>>;
+    try {
+      result = await runPipeline<ImageTensor>(images.length, {
+        batchSize: IMAGE_BATCH,
+        prepare: (i) =>
+          this.decodeSlot(async () => {
+            const tensor = await this.prepareImage(images[i]!, signal);
+            mine.push(tensor);
+            this.heldImages.add(tensor);
+            this.peakHeldImages = Math.max(this.peakHeldImages, this.heldImages.size);
+            return tensor;
+          }),
+        run: async (batch) => {
+          try {
+            return await this.embedTensors(batch);
+          } finally {
+            for (const tensor of batch) this.heldImages.delete(tensor);
+          }
+        },
+        signal,
+        onBatch: (done, total) => onProgress?.({ phase: 'embed', loaded: done, total }),
+      });
+    } finally {
+      // Prepared but never run (an abort, a failed batch): no longer held either.
+      for (const tensor of mine) this.heldImages.delete(tensor);
+    }
+    const { embeddings, failures } = result;
     if (failures.length > 0) {
       const codes = new Set<ClipErrorCode>(failures.map((f) => f.code));
       const code = codes.size === 1 ? failures[0]!.code : 'BAD_IMAGE';

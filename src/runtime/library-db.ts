@@ -42,6 +42,12 @@ export interface PhotoRecord extends VectorMaker {
 }
 
 let opening: Promise<IDBDatabase> | undefined;
+let failingWrites = 0;
+
+/** Tests: the next `count` write transactions fail as a full disk would (QuotaExceededError). */
+export function failWritesForTest(count: number): void {
+  failingWrites = count;
+}
 const resetListeners = new Set<() => void>();
 
 /**
@@ -118,6 +124,12 @@ async function transact<T>(
     let result: T;
     try {
       result = await body(tx);
+      if (mode === 'readwrite' && failingWrites > 0) {
+        // Tests: the browser refusing the commit as on a full disk. The real transaction is
+        // aborted after its writes were issued, so IndexedDB itself rolls them back.
+        failingWrites--;
+        throw new DOMException('the disk is full (test fault)', 'QuotaExceededError');
+      }
     } catch (error) {
       try {
         tx.abort();

@@ -116,3 +116,43 @@ test.describe('a worker that dies mid-call', () => {
     expect(out.count).toBe(total);
   });
 });
+
+test.describe('storage that fails', () => {
+  test('a full disk mid-add: the add fails with QUOTA, nothing of it is stored, reads go on, and the same add succeeds once there is room', async ({ page }) => {
+    test.setTimeout(180_000);
+    await open(page);
+    const out = await page.evaluate(async () => {
+      const clip = window.clip!;
+      const access = window.webclip.access(clip);
+      const lib = await clip.library(`quota-${Date.now()}`);
+      await lib.add(window.webclip.PHOTO_FILES.slice(0, 2).map((url, i) => ({ id: `before-${i}`, image: url })));
+      const photos = (await window.webclip.distinctPhotos(40, 5)).map((image, i) => ({ id: `during-${i}`, image }));
+      // The third write transaction of the add (its third group of photos) is refused by the "disk".
+      await access.failLibraryWrites(0);
+      let groups = 0;
+      const error = await lib
+        .add(photos, {
+          onProgress: () => {
+            if (++groups === 2) void access.failLibraryWrites(1);
+          },
+        })
+        .then(
+          () => null,
+          (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }),
+        );
+      const during = { count: await lib.count(), ids: await lib.ids(), hits: (await lib.search('a cat', { k: 100 })).length };
+      const result = await lib.add(photos);
+      return { error, during, again: { added: result.added.length, unchanged: result.unchanged.length }, count: await lib.count() };
+    });
+    expect(out.error?.code).toBe('QUOTA');
+    expect(out.error?.message).toMatch(/no room left to store photos/);
+    // The groups before the full disk are stored whole; the refused group left nothing.
+    const kept = out.during.count - 2;
+    expect(kept % 16).toBe(0);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(40);
+    expect(out.during.hits).toBe(out.during.count);
+    expect(out.again).toEqual({ added: 40 - kept, unchanged: kept });
+    expect(out.count).toBe(42);
+  });
+});

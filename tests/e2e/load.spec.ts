@@ -80,3 +80,37 @@ test('ten callers issue 1,000 mixed calls at once: all settle with the one-at-a-
   // Nothing accumulates per call: what the answers themselves hold is a few hundred kB.
   expect(out.after - out.before).toBeLessThan(32 * 2 ** 20);
 });
+
+test('an add of 2,000 photos streams: at most two batches of images are held decoded at once, and all 2,000 are indexed', async ({ page }) => {
+  test.setTimeout(600_000);
+  await open(page);
+  const out = await page.evaluate(async () => {
+    const clip = window.clip!;
+    const access = window.webclip.access(clip);
+    // 2,000 different small photos: coloured shapes on a gradient, as JPEG.
+    const photos: { id: string; image: Blob }[] = [];
+    const canvas = new OffscreenCanvas(96, 72);
+    const context = canvas.getContext('2d')!;
+    for (let i = 0; i < 2000; i++) {
+      const gradient = context.createLinearGradient(0, 0, 96, 72);
+      gradient.addColorStop(0, `hsl(${(i * 37) % 360} 70% 50%)`);
+      gradient.addColorStop(1, `hsl(${(i * 91) % 360} 60% 30%)`);
+      context.fillStyle = gradient;
+      context.fillRect(0, 0, 96, 72);
+      context.fillStyle = `hsl(${(i * 13) % 360} 90% 60%)`;
+      context.fillRect(i % 60, (i * 7) % 40, 20 + (i % 17), 20 + (i % 13));
+      photos.push({ id: `photo-${i}`, image: await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }) });
+    }
+    const lib = await clip.library(`stream-${Date.now()}`);
+    await access.peakHeldImages(); // reset
+    const t0 = performance.now();
+    const result = await lib.add(photos);
+    return { ms: performance.now() - t0, added: result.added.length, failed: result.failed.length, count: await lib.count(), peak: await access.peakHeldImages() };
+  });
+  console.log(`2,000 photos added in ${(out.ms / 1000).toFixed(1)} s; at most ${out.peak} held decoded at once`);
+  expect(out.failed).toBe(0);
+  expect(out.added).toBe(2000);
+  expect(out.count).toBe(2000);
+  expect(out.peak).toBeGreaterThan(0);
+  expect(out.peak).toBeLessThanOrEqual(16); // two batches of 8, not 2,000
+});
