@@ -10,7 +10,7 @@ const port = Number(process.env.WEBCLIP_TEST_PORT ?? 5174);
 /** The cross-origin model host of model-store.spec.ts (tests/e2e/model-server.ts). */
 export const modelServerPort = port + 1;
 
-const baseArgs = [
+export const baseArgs = [
   '--no-sandbox',
   '--disable-background-networking',
   '--disable-component-update',
@@ -20,7 +20,7 @@ const baseArgs = [
 /** A WebGPU adapter in headless Chromium without a GPU: SwiftShader, Chromium's CPU Vulkan. */
 export const webgpuArgs = ['--enable-unsafe-webgpu'];
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface ProjectMetadata {
   device: 'webgpu' | 'wasm' | 'auto';

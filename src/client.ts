@@ -127,6 +127,15 @@ function startWorker(workerUrl: string | URL | undefined): Worker {
   }
 }
 
+/**
+ * A copy of a list of strings, checked on the page: a value the worker cannot receive (a
+ * function, a Symbol) would otherwise fail as a DataCloneError instead of a ClipError.
+ */
+function stringList(list: readonly string[], what: string): string[] {
+  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) throw new ClipError('BAD_INPUT', `${what} must be an array of strings`);
+  return [...list];
+}
+
 function defaultThreads(): number {
   // Threads need SharedArrayBuffer, which needs crossOriginIsolated. ORT's own default (half
   // the cores) leaves a 2-core machine on one thread, so choose here.
@@ -221,16 +230,15 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
       }, once(transfer));
     },
     async embedTexts(texts, { signal } = {}) {
-      // Checked here: a value the worker cannot receive (a function, a Symbol) would otherwise
-      // fail as a DataCloneError, not a ClipError.
-      if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) throw new ClipError('BAD_INPUT', 'texts must be an array of strings');
-      const { vectors, truncated } = await live((remote) => remote.embedTexts([...texts], signal), SAFE);
+      const { vectors, truncated } = await live((remote) => remote.embedTexts(stringList(texts, 'texts'), signal), SAFE);
       return Object.assign(vectors, { truncated });
     },
     async classify(image, labels, { templates, signal } = {}) {
+      const labelList = stringList(labels, 'labels');
+      const templateList = templates === undefined ? undefined : stringList(templates, 'templates');
       const { images: wire, transfer } = await prepareImages([image]);
       return live(
-        (remote) => remote.classify(Comlink.transfer(wire[0]!, transfer), [...labels], templates ? [...templates] : undefined, signal),
+        (remote) => remote.classify(Comlink.transfer(wire[0]!, transfer), labelList, templateList, signal),
         once(transfer),
       );
     },

@@ -119,7 +119,7 @@ export class WorkerConnection<Loaded> {
     }
   }
 
-  /** The live worker's remote, for calls that must not restart anything (test access). */
+  /** The live worker's remote (a new one if the last died), for the test-only calls. */
   async remote(): Promise<Comlink.Remote<WorkerApi>> {
     return (await this.live()).remote;
   }

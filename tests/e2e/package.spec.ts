@@ -110,6 +110,22 @@ function expectOwnOrigin(requests: string[], origin: string): void {
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
 }
 
+/**
+ * What every installed page must do: embed like PyTorch on WASM threads, refuse a bad image,
+ * run the element, stay on its own origin, log no warning. Returns the page's requests.
+ */
+async function expectWorkingPage(page: Page, url: string): Promise<string[]> {
+  const { requests, warnings, embedded } = await runPage(page, url);
+  expect(embedded.info).toMatchObject({ device: 'wasm', dtype: 'fp32', dim: 32 });
+  expect(embedded.info.threads).toBeGreaterThan(1);
+  expect(cosine(embedded.vector, IMAGE.image_embeds.fp32)).toBeGreaterThan(0.9999);
+  expect(await page.evaluate(() => window.app.badImage())).toBe('BAD_IMAGE');
+  await tagWithElement(page);
+  expectOwnOrigin(requests, url.slice(0, -1));
+  expect(warnings).toEqual([]);
+  return requests;
+}
+
 test('the tarball holds the built modules, types and the self-contained folder; dependencies stay imports', () => {
   const files = sh('tar', ['-tzf', tarball], work).split('\n').filter(Boolean);
   for (const f of ['package/lib/webclip.js', 'package/lib/element.js', 'package/lib/clip.worker.js', 'package/lib/chunk-reader.worker.js',
@@ -147,15 +163,8 @@ test('a fresh Vite app: the types check, it builds, and its page embeds like PyT
 
   const server = await serveStatic(join(app, 'dist'), { isolate: true });
   try {
-    const { requests, warnings, embedded } = await runPage(page, server.url);
-    expect(embedded.info).toMatchObject({ device: 'wasm', dtype: 'fp32', dim: 32 });
-    expect(embedded.info.threads).toBeGreaterThan(1);
-    expect(cosine(embedded.vector, IMAGE.image_embeds.fp32)).toBeGreaterThan(0.9999);
-    expect(await page.evaluate(() => window.app.badImage())).toBe('BAD_IMAGE');
-    await tagWithElement(page);
-    expectOwnOrigin(requests, server.url.slice(0, -1));
+    const requests = await expectWorkingPage(page, server.url);
     expect(requests.some((u) => /\/assets\/ort-wasm-simd-threaded-.*\.wasm$/.test(u))).toBe(true);
-    expect(warnings).toEqual([]);
   } finally {
     await server.close();
   }
@@ -201,16 +210,9 @@ test('a plain HTML page with <script type="module"> and the self-contained folde
   addModelAndPhoto(site);
   const server = await serveStatic(site, { isolate: true, headers: { 'Content-Security-Policy': STRICT_CSP } });
   try {
-    const { requests, warnings, embedded } = await runPage(page, server.url);
-    expect(embedded.info).toMatchObject({ device: 'wasm', dtype: 'fp32', dim: 32 });
-    expect(embedded.info.threads).toBeGreaterThan(1);
-    expect(cosine(embedded.vector, IMAGE.image_embeds.fp32)).toBeGreaterThan(0.9999);
-    expect(await page.evaluate(() => window.app.badImage())).toBe('BAD_IMAGE');
-    await tagWithElement(page);
-    expectOwnOrigin(requests, server.url.slice(0, -1));
+    const requests = await expectWorkingPage(page, server.url);
     // ORT's runtime came from the ort/ folder beside webclip's module.
     expect(requests.some((u) => u.endsWith('/webclip/ort/ort-wasm-simd-threaded.wasm'))).toBe(true);
-    expect(warnings).toEqual([]);
   } finally {
     await server.close();
   }
