@@ -254,7 +254,9 @@ export class ClipEngine {
    */
   async embedImages(images: readonly WireImage[], { signal, onProgress }: CallOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(images)) throw new ClipError('BAD_INPUT', 'images must be an array');
-    const mine: ImageTensor[] = [];
+    // This call's tensors not yet run; each is dropped as its batch runs (holding them all
+    // until the call ends would undo the streaming).
+    const mine = new Set<ImageTensor>();
     let result: Awaited<ReturnType<typeof runPipeline>>;
     try {
       result = await runPipeline<ImageTensor>(images.length, {
@@ -262,7 +264,7 @@ export class ClipEngine {
         prepare: (i) =>
           this.decodeSlot(async () => {
             const tensor = await this.prepareImage(images[i]!, signal);
-            mine.push(tensor);
+            mine.add(tensor);
             this.heldImages.add(tensor);
             this.peakHeldImages = Math.max(this.peakHeldImages, this.heldImages.size);
             return tensor;
@@ -271,7 +273,10 @@ export class ClipEngine {
           try {
             return await this.embedTensors(batch);
           } finally {
-            for (const tensor of batch) this.heldImages.delete(tensor);
+            for (const tensor of batch) {
+              mine.delete(tensor);
+              this.heldImages.delete(tensor);
+            }
           }
         },
         signal,
