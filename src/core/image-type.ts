@@ -4,9 +4,6 @@ import { isJpeg } from './jpeg-header';
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp' | 'image/bmp' | 'image/avif';
 
-/** Bytes of the file's start that `sniffImageType` needs. */
-export const SNIFF_BYTES = 32;
-
 const startsWith = (bytes: Uint8Array, at: number, ascii: string): boolean =>
   bytes.length >= at + ascii.length && [...ascii].every((c, i) => bytes[at + i] === c.charCodeAt(0));
 

@@ -3,7 +3,7 @@
 // with WebCodecs' ImageDecoder where the browser has it, else with createImageBitmap.
 import { ClipError } from '../core/errors';
 import { declaredImageSize, oversizeReason, SIZE_HEADER_BYTES } from '../core/image-size';
-import { sniffImageType, SNIFF_BYTES } from '../core/image-type';
+import { sniffImageType } from '../core/image-type';
 import { undecodableReason } from '../core/undecodable';
 import { isJpeg, jpegHasIccProfile } from '../core/jpeg-header';
 import type { RgbaPixels } from '../core/preprocess';
@@ -62,9 +62,11 @@ export async function decodeWithBitmap(blob: Blob): Promise<RgbaPixels> {
 /** Decodes an image file (any format the browser reads) into its RGBA pixels, upright. */
 export async function decodeImage(blob: Blob): Promise<RgbaPixels> {
   if (blob.size === 0) throw new ClipError('BAD_IMAGE', 'the file is empty');
-  const type = sniffImageType(new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer()));
+  // One read of the header serves the type sniff and the declared size.
+  const header = new Uint8Array(await blob.slice(0, SIZE_HEADER_BYTES).arrayBuffer());
+  const type = sniffImageType(header);
   if (type !== null) {
-    const tooLarge = oversizeReason(declaredImageSize(new Uint8Array(await blob.slice(0, SIZE_HEADER_BYTES).arrayBuffer()), type));
+    const tooLarge = oversizeReason(declaredImageSize(header, type));
     if (tooLarge) throw new ClipError('BAD_IMAGE', tooLarge);
     // A file ImageDecoder rejects is broken: it is not handed to createImageBitmap, which would
     // paint the missing part of a truncated JPEG gray and call it a photo.
