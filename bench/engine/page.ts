@@ -6,9 +6,10 @@ import { parsePreprocessorConfig, preprocessedSize, preprocessImageInto } from '
 import { cosine, createClip, type Clip, type ClipOptions } from '../../src/index';
 import { decodeImage } from '../../src/runtime/image-decoder';
 import type { ProbeApi } from './probe.worker';
-import type { BenchDtype, ColdStart, EngineName, LoadInfo, SetupOptions, SetupResult, Timed, Timing, Workload } from './protocol';
+import type { BenchDtype, ColdStart, EngineName, HeapSizes, LoadInfo, SetupOptions, SetupResult, Timed, Timing, UaMemory, Workload } from './protocol';
+import { WEBCLIP_HEAP_CHANNEL } from './wasm-heap';
 import type { RawOrtApi } from './raw-ort.worker';
-import type { TransformersApi } from './transformers.worker';
+import type { TransformersApi } from './transformers-engine';
 import { mulberry32 } from '../stats';
 
 const MODEL_PATH = '/models/';
@@ -39,7 +40,7 @@ async function coffeeBitmap(): Promise<ImageBitmap> {
 }
 
 /** coffee.png (CC0) scaled to fill width×height, plus seeded sensor-like noise. */
-async function photoPixels(width: number, height: number, seed: number): Promise<OffscreenCanvas> {
+export async function photoPixels(width: number, height: number, seed: number): Promise<OffscreenCanvas> {
   const source = await coffeeBitmap();
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
@@ -114,19 +115,29 @@ const rawOrtWorker = (name: string) => worker<RawOrtApi>(new URL('./raw-ort.work
 const tjsWorker = (name: string) => worker<TransformersApi>(new URL('./transformers.worker.ts', import.meta.url), name);
 
 /** WASM explicitly: the machine has no GPU, and the comparison is on WASM. */
-const clipOptions = (dtype: BenchDtype): ClipOptions => ({ model: MODEL_URL, device: 'wasm', dtype });
+const clipOptions = (dtype: BenchDtype, options: Partial<SetupOptions> = {}): ClipOptions => ({
+  model: MODEL_URL,
+  device: 'wasm',
+  dtype,
+  ...(options.heapProbe ? { workerUrl: new URL('./clip-heap.worker.ts', import.meta.url) } : {}),
+  ...(options.webclipThreads ? { threads: options.webclipThreads } : {}),
+});
 
 interface State {
   inputs: Inputs;
   clip?: Clip;
   ort: Partial<Record<'ort-2t' | 'ort-default', { api: Comlink.Remote<RawOrtApi>; worker: Worker }>>;
-  tjs: Partial<Record<'tjs-2t' | 'tjs-default', { api: Comlink.Remote<TransformersApi>; worker: Worker }>>;
+  /** tjs-main's api is transformers-engine.ts itself, on this thread (no worker). */
+  tjs: Partial<Record<'tjs-2t' | 'tjs-default' | 'tjs-main', { api: Comlink.Remote<TransformersApi>; worker?: Worker }>>;
   probe: { api: Comlink.Remote<ProbeApi>; worker: Worker };
   preprocessorJson: unknown;
 }
 let state: State | undefined;
 
-const threadsOf = (engine: EngineName): number => (engine.endsWith('-2t') ? 2 : 0);
+/** The webclip instance set up (other benchmark pages build on this one). */
+export const webclipInstance = (): Clip | undefined => state?.clip;
+
+const threadsOf = (engine: EngineName): number => (engine.endsWith('-2t') || engine === 'tjs-main' ? 2 : 0);
 
 async function setup(options: SetupOptions): Promise<SetupResult> {
   const t0 = performance.now();
@@ -146,7 +157,7 @@ async function setup(options: SetupOptions): Promise<SetupResult> {
   for (const engine of options.engines) {
     const t = performance.now();
     if (engine === 'webclip') {
-      s.clip = await createClip(clipOptions(options.dtype));
+      s.clip = await createClip(clipOptions(options.dtype, options));
       const info = s.clip.info as unknown as Record<string, unknown>;
       loads.push({ engine, loadMs: performance.now() - t, threads: Number(info['threads']), detail: JSON.stringify(info) });
     } else if (engine === 'ort-2t' || engine === 'ort-default') {
@@ -160,10 +171,14 @@ async function setup(options: SetupOptions): Promise<SetupResult> {
         captions: CAPTIONS.slice(0, options.maxBatch),
         maxBatch: options.maxBatch,
         pixelValues: inputs.pixelValues,
+        ...(options.ortExtra ? { extra: options.ortExtra } : {}),
       });
       loads.push({ engine, ...r });
     } else {
-      const w = tjsWorker(engine);
+      const w =
+        engine === 'tjs-main'
+          ? { api: (await import('./transformers-engine')).transformersEngine as unknown as Comlink.Remote<TransformersApi> }
+          : tjsWorker(engine);
       s.tjs[engine] = w;
       const r = await w.api.load({
         localModelPath: MODEL_PATH,
@@ -236,13 +251,66 @@ async function time(timed: Timed, workload: Workload, batch: number, round = 0):
   return { total: ms };
 }
 
+/** webclip's answer on its heap channel (engine/clip-heap.worker.ts), or undefined within 5 s. */
+function webclipHeap(): Promise<number | undefined> {
+  const channel = new BroadcastChannel(WEBCLIP_HEAP_CHANNEL);
+  const ask = Math.random();
+  return new Promise<number | undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 5000);
+    channel.onmessage = (event: MessageEvent<{ answer?: number; heap: number }>) => {
+      if (event.data.answer !== ask) return;
+      clearTimeout(timer);
+      resolve(event.data.heap);
+    };
+    channel.postMessage({ ask });
+  }).finally(() => channel.close());
+}
+
+/** Each engine's WASM heap now (webclip's only when set up with heapProbe). */
+async function wasmHeap(): Promise<HeapSizes> {
+  const s = state!;
+  const out: HeapSizes = {};
+  if (s.clip) {
+    const heap = await webclipHeap();
+    if (heap !== undefined) out.webclip = heap;
+  }
+  for (const [name, w] of [...Object.entries(s.ort), ...Object.entries(s.tjs)] as [EngineName, { api: { wasmHeapBytes(): Promise<number> } }][]) {
+    out[name] = await w.api.wasmHeapBytes();
+  }
+  return out;
+}
+
+interface MemoryBreakdown {
+  bytes: number;
+  breakdown: { bytes: number; attribution: { url: string; scope: string }[] }[];
+}
+
+/**
+ * performance.measureUserAgentSpecificMemory, by engine worker. Slow: a worker whose WASM
+ * threads sit in Atomics.wait holds the answer until the browser's timeout (about a minute).
+ */
+async function uaMemory(): Promise<UaMemory> {
+  const t = performance.now();
+  const m = await (performance as unknown as { measureUserAgentSpecificMemory(): Promise<MemoryBreakdown> }).measureUserAgentSpecificMemory();
+  const workers: UaMemory['workers'] = {};
+  const by = (part: string) =>
+    m.breakdown.filter((b) => b.attribution.some((a) => a.url.includes(part))).reduce((sum, b) => sum + b.bytes, 0);
+  if (state?.clip) workers.webclip = by('clip.worker') + by('clip-heap.worker');
+  for (const name of Object.keys(state?.tjs ?? {})) {
+    // On the main thread its memory is the page's own.
+    workers[name as EngineName] = name === 'tjs-main' ? by('.html') : by('transformers.worker');
+  }
+  for (const name of Object.keys(state?.ort ?? {})) workers[name as EngineName] = by('raw-ort.worker');
+  return { total: m.bytes, workers, ms: performance.now() - t };
+}
+
 async function teardown(): Promise<void> {
   const s = state;
   if (!s) return;
   await s.clip?.dispose();
   for (const w of [...Object.values(s.ort), ...Object.values(s.tjs)]) {
     await w.api.dispose();
-    w.worker.terminate();
+    w.worker?.terminate();
   }
   s.probe.worker.terminate();
   state = undefined;
@@ -275,7 +343,7 @@ async function coldStart(engine: ColdStart['engine'], dtype: BenchDtype): Promis
   return { engine, dtype, imageReadyMs: since(r.imageReady), firstImageMs: since(r.firstImage), bothReadyMs: since(r.bothReady) };
 }
 
-const bench = { setup, time, teardown, coldStart };
+const bench = { setup, time, teardown, coldStart, wasmHeap, uaMemory };
 export type EngineBench = typeof bench;
 (globalThis as unknown as { engineBench: EngineBench }).engineBench = bench;
 document.title = 'ready';

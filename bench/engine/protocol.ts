@@ -14,9 +14,10 @@ export type Workload = 'pixels' | 'small' | 'large' | 'text' | 'image';
 /**
  * The engines timed side by side, each in its own worker (own WASM instance and thread pool):
  * webclip (createClip, its own worker), raw onnxruntime-web at 2 threads and at its default,
- * transformers.js at 2 threads and at its default.
+ * transformers.js at 2 threads and at its default; `tjs-main` is transformers.js at 2 threads on
+ * the page's own main thread, as apps without a worker run it (bench/sustained.ts only).
  */
-export type EngineName = 'webclip' | 'ort-2t' | 'ort-default' | 'tjs-2t' | 'tjs-default';
+export type EngineName = 'webclip' | 'ort-2t' | 'ort-default' | 'tjs-2t' | 'tjs-default' | 'tjs-main';
 
 export interface SetupOptions {
   dtype: BenchDtype;
@@ -25,6 +26,22 @@ export interface SetupOptions {
   /** How many distinct 12 MP JPEGs to make (a batch cycles through them). */
   largeCount: number;
   engines: EngineName[];
+  /** webclip's worker with its WASM heap size readable (engine/clip-heap.worker.ts). */
+  heapProbe?: boolean;
+  /** Session config entries for raw ORT's sessions (ORT's `extra`). */
+  ortExtra?: Record<string, unknown>;
+  /** webclip's `threads` option; absent: its own choice. */
+  webclipThreads?: number;
+}
+
+/** WASM heap bytes of each engine's worker, where known. */
+export type HeapSizes = Partial<Record<EngineName, number>>;
+
+/** performance.measureUserAgentSpecificMemory's bytes: the whole page, and each engine's worker. */
+export interface UaMemory {
+  total: number;
+  workers: Partial<Record<EngineName, number>>;
+  ms: number;
 }
 
 export interface LoadInfo {

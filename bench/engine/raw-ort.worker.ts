@@ -1,6 +1,8 @@
 // The baseline of the engine benchmark: the same ONNX files run by onnxruntime-web (the
 // package and build webclip uses, same session options) with `session.run` on ready tensors,
 // so webclip's time minus this is what its decode, preprocessing and plumbing cost.
+// First: it notes the WASM memory its ORT makes.
+import { wasmHeapBytes } from './wasm-heap';
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
 import { ClipTokenizer } from '../../src/core/tokenizer';
@@ -26,6 +28,8 @@ interface LoadOptions {
   maxBatch: number;
   /** maxBatch photos as webclip's preprocessing makes them. */
   pixelValues: Float32Array;
+  /** Session config entries (ORT's `extra`), e.g. {session: {intra_op: {allow_spinning: '0'}}}. */
+  extra?: Record<string, unknown>;
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -75,18 +79,19 @@ function runText(batch: number): Promise<ort.InferenceSession.ReturnType> {
 }
 
 const api = {
-  async load(options: LoadOptions): Promise<{ loadMs: number; threads: number; detail: string }> {
+  async load(options_: LoadOptions): Promise<{ loadMs: number; threads: number; detail: string }> {
     const t0 = performance.now();
-    const threads = configure(options);
+    const threads = configure(options_);
     const [visionBytes, textBytes, tokenizer] = await Promise.all([
-      fetchBytes(`${options.model}onnx/vision_model${suffix[options.dtype]}.onnx`),
-      fetchBytes(`${options.model}onnx/text_model${suffix[options.dtype]}.onnx`),
-      loadTokenizer(options.model),
+      fetchBytes(`${options_.model}onnx/vision_model${suffix[options_.dtype]}.onnx`),
+      fetchBytes(`${options_.model}onnx/text_model${suffix[options_.dtype]}.onnx`),
+      loadTokenizer(options_.model),
     ]);
-    vision = await ort.InferenceSession.create(visionBytes, sessionOptions);
-    text = await ort.InferenceSession.create(textBytes, sessionOptions);
-    pixelValues = options.pixelValues;
-    makeTextInputs(options.captions, options.maxBatch, tokenizer);
+    const options = options_.extra ? { ...sessionOptions, extra: options_.extra } : sessionOptions;
+    vision = await ort.InferenceSession.create(visionBytes, options);
+    text = await ort.InferenceSession.create(textBytes, options);
+    pixelValues = options_.pixelValues;
+    makeTextInputs(options_.captions, options_.maxBatch, tokenizer);
     return { loadMs: performance.now() - t0, threads, detail: `onnxruntime-web ${ort.env.versions.web}` };
   },
 
@@ -125,6 +130,8 @@ const api = {
     );
     return { imageReady, firstImage, bothReady: performance.timeOrigin + performance.now() };
   },
+
+  wasmHeapBytes,
 
   async dispose(): Promise<void> {
     await Promise.all([vision?.release(), text?.release()]);
