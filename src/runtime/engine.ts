@@ -9,6 +9,7 @@ import { DTYPES, modelFile } from '../core/dtype-choice';
 import { parsePreprocessorConfig, preprocessImage, preprocessedSize, type PreprocessorConfig } from '../core/preprocess';
 import { checkTemplates, DEFAULT_TEMPLATES, ensemble, fillTemplates } from '../core/prompts';
 import { normalizeRows } from '../core/similarity';
+import { trimToLongest } from '../core/text-rows';
 import { ClipTokenizer } from '../core/tokenizer';
 import type { ProgressCallback, WireImage } from '../wire';
 import { decodeWireImage } from './image-decoder';
@@ -232,20 +233,10 @@ export class ClipEngine {
   private async embedTextBatch(texts: readonly string[]): Promise<{ vectors: Float32Array[]; truncated: boolean[] }> {
     if (texts.length === 0) return { vectors: [], truncated: [] };
     const { ids, lengths, truncated } = this.tokenizer.encodeBatchWithInfo(texts);
-    // Pad only to the batch's longest text: under CLIP's causal mask, with pooling at the first
-    // <|endoftext|>, padding never reaches the pooled token, and short captions run several
-    // times faster than at 77.
-    const width = this.tokenizer.contextLength;
-    const longest = Math.max(...lengths);
-    const rows = texts.length;
-    let packed = ids;
-    if (longest < width) {
-      packed = new BigInt64Array(rows * longest);
-      for (let r = 0; r < rows; r++) packed.set(ids.subarray(r * width, r * width + longest), r * longest);
-    }
-    this.encodedTexts += rows;
-    const block = await this.sessions.runText(packed, [rows, longest]);
-    return { vectors: normalizeRows(block, rows), truncated };
+    const rows = trimToLongest(ids, lengths, this.tokenizer.contextLength);
+    this.encodedTexts += texts.length;
+    const block = await this.sessions.runText(rows.ids, rows.dims);
+    return { vectors: normalizeRows(block, texts.length), truncated };
   }
 
   /**
