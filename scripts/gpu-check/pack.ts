@@ -3,12 +3,11 @@
 // instead, on SwiftShader's Vulkan driver and the tiny test model, and fails when a bar fails.
 // `-- --rehearse` runs the device script itself here on a tiny model, to prove the pack.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { trimToLongest } from '../../src/core/text-rows';
 import { ClipTokenizer } from '../../src/core/tokenizer';
-import { findChromium } from '../find-chromium.mjs';
 import { CAPTIONS } from './captions';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -37,10 +36,9 @@ async function bundle(outdir: string): Promise<string> {
 
 /** SwiftShader's Vulkan driver, shipped inside Debian's chromium package, and its loader. */
 function swiftShaderEnv(): NodeJS.ProcessEnv {
-  const dir = dirname(findChromium());
-  const candidates = [dir, '/usr/lib/chromium'];
-  const lib = candidates.find((d) => existsSync(join(d, 'vk_swiftshader_icd.json')));
-  if (!lib) throw new Error('gpu:check: no vk_swiftshader_icd.json beside chromium (Debian\'s chromium package ships it)');
+  const beside = process.env.CHROMIUM_PATH ? [dirname(realpathSync(process.env.CHROMIUM_PATH))] : [];
+  const lib = [...beside, '/usr/lib/chromium'].find((d) => existsSync(join(d, 'vk_swiftshader_icd.json')));
+  if (!lib) throw new Error("gpu:check: no vk_swiftshader_icd.json found; Debian's chromium package ships it (apt-get install chromium)");
   return {
     ...process.env,
     VK_ICD_FILENAMES: join(lib, 'vk_swiftshader_icd.json'),
