@@ -15,6 +15,7 @@ import { ModelSessions, type SessionsOptions } from '../../src/runtime/model-ses
 import { deviceInputs, fixtureInputs, type CheckInputs, type ReferenceKind } from './check-inputs';
 import { installDawn } from './dawn-gpu';
 import { folderModel } from './folder-model';
+import { NODE_WASM_BASE, prepareOrtForNode } from './node-ort';
 import { agreement, cycleRows, nonFinite, throughput } from './measure';
 import { bar, summary, type Bar, type GpuCheckReport, type RunReport, type TowerReport } from './report';
 import { measureSpeedOptions } from './speed-options';
@@ -66,6 +67,7 @@ const inputs: CheckInputs = args.mode === 'device' ? deviceInputs(args.inputs!, 
 const photoCount = inputs.photos.length;
 const pixelSize = 3 * inputs.imageSize * inputs.imageSize;
 const threads = Number(args.threads);
+await prepareOrtForNode();
 const ort = await import('onnxruntime-web/webgpu');
 
 const report: GpuCheckReport = {
@@ -113,6 +115,7 @@ const sessionOptions = (device: 'auto' | Device, dtype: 'auto' | Dtype, phases: 
   device,
   dtype,
   numThreads: threads,
+  wasmBaseUrl: NODE_WASM_BASE,
   onStatus: ({ phase, message }) => phases.push({ phase, message, atMs: Math.round(performance.now() - t0) }),
 });
 

@@ -65,6 +65,7 @@ async function runLocal(): Promise<number> {
       '--wasm-batches=1,8',
       '--seconds=0.2',
       '--budget=100000',
+      '--threads=2',
     ],
     { stdio: 'inherit', env: swiftShaderEnv(), cwd: REPO },
   );
@@ -86,7 +87,7 @@ function copyInto(from: string, to: string): void {
 async function pack(config: 'vit-b-32' | 'tiny'): Promise<void> {
   mkdirSync(PACK, { recursive: true });
   const app = join(PACK, 'app');
-  await bundle(app);
+  await bundle(join(app, 'check'));
   const nm = join(REPO, 'node_modules');
   const ortDist = join(nm, 'onnxruntime-web', 'dist');
   copyInto(join(nm, 'onnxruntime-web', 'package.json'), join(app, 'node_modules', 'onnxruntime-web', 'package.json'));
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
     const run = spawnSync('bash', [join(import.meta.dirname, 'device-run.sh')], {
       stdio: 'inherit',
       cwd: REPO,
-      env: { ...swiftShaderEnv(), OUT: out, GPU_CHECK_REHEARSAL: '1' },
+      env: { ...swiftShaderEnv(), OUT: out, GPU_CHECK_REHEARSAL: '1', PYTHON: '/usr/bin/python3' },
     });
     say(`rehearsal finished (${run.status}); its files: ${relative(REPO, out)}`);
     process.exit(run.status ?? 1);
