@@ -60,6 +60,26 @@ if (!unitOnly) {
   }
 }
 
+if (!unitOnly) {
+  // The GPU check's local run (scripts/gpu-check): webclip's backend in Node on Dawn's WebGPU over
+  // SwiftShader, so the check made for a lent GPU machine cannot rot between device sessions. Each
+  // of its bars counts as a test.
+  const report = join('test-results', 'gpu-check', 'report.json');
+  rmSync(report, { force: true });
+  const env = { ...process.env, CHROMIUM_PATH: findChromium() };
+  const status = run(bin('tsx'), ['scripts/gpu-check/pack.ts', '--local'], env);
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    if (r.partial) throw new Error('the GPU check stopped before its end');
+    const failed = r.bars.filter((b) => !b.ok).length;
+    totals.passed += r.bars.length - failed;
+    totals.failed += failed;
+    if (status !== 0 && failed === 0) failedToRun = true;
+  } catch {
+    failedToRun = true;
+  }
+}
+
 const ran = totals.passed + totals.failed;
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ''));
 if (failedToRun) console.error('webclip: a test runner failed before reporting its results (see above).');

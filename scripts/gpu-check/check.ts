@@ -51,6 +51,8 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   } finally {
     steps.push({ step: name, ms: Math.round(performance.now() - t) });
     console.log(`[gpu-check ${elapsedS().toFixed(1)} s] ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    // What is known so far, in case a later step hangs past the device call's limit.
+    if (args.out) writeFileSync(args.out, JSON.stringify({ ...report, partial: true }, null, 1));
   }
 }
 const list = <T extends string>(value: string | undefined): T[] => (value ? (value.split(',').filter(Boolean) as T[]) : []);

@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     const run = spawnSync('bash', [join(import.meta.dirname, 'device-run.sh')], {
       stdio: 'inherit',
       cwd: REPO,
-      env: { ...swiftShaderEnv(), OUT: out, GPU_CHECK_REHEARSAL: '1', PYTHON: '/usr/bin/python3' },
+      env: { ...swiftShaderEnv(), OUT: out, GPU_CHECK_REHEARSAL: '1', GPU_CHECK_BUDGET: '100000', PYTHON: '/usr/bin/python3' },
     });
     say(`rehearsal finished (${run.status}); its files: ${relative(REPO, out)}`);
     process.exit(run.status ?? 1);

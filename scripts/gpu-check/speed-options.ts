@@ -53,8 +53,8 @@ export async function measureSpeedOptions(options: Options): Promise<VariantResu
   const size = inputs.imageSize;
   const pixelSize = 3 * size * size;
   const results: VariantResult[] = [];
-  // The dtypes that ran: fp32 and the best half-precision one.
-  const dtypes = options.dtypes.filter((d) => d === 'fp32' || d === 'q4f16' || d === 'fp16');
+  // fp32 and the dtype auto picks on a shader-f16 adapter.
+  const dtypes = options.dtypes.filter((d) => d === 'fp32' || d === 'q4f16');
   for (const dtype of dtypes) {
     const model = await files.read(modelFile('vision', dtype)).catch(() => undefined);
     if (!model) continue;
