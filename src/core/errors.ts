@@ -1,5 +1,5 @@
 // The typed error vocabulary of webclip. Every failure a caller can act on is a ClipError
-// with a stable `code`; the worker boundary carries it across intact (see DESIGN.md).
+// with a stable `code`; the worker boundary carries it across intact (transfer-handlers.ts).
 
 export type ClipErrorCode =
   | 'MODEL_NOT_FOUND'

@@ -13,9 +13,9 @@ import {
   whitespaceClean,
 } from '../../src/core/text-clean';
 import { ClipTokenizer } from '../../src/core/tokenizer';
-import { REFERENCE_DIR as REFERENCE } from './shared-reference';
+import { readClipTokenizerJson } from './openai-clip-data';
 
-const tokenizer = ClipTokenizer.fromJSON(JSON.parse(readFileSync(`${REFERENCE}/clip-tokenizer.json`, 'utf8')));
+const tokenizer = ClipTokenizer.fromJSON(JSON.parse(readClipTokenizerJson()));
 const oracle = JSON.parse(readFileSync(new URL('../fixtures/tokenizer-oracle.json', import.meta.url), 'utf8')) as {
   cases: { name: string; text: string; clean: string }[];
   ftfyUpperEntities: Record<string, string>;

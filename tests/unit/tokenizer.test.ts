@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isClipError } from '../../src/core/errors';
 import { ClipTokenizer } from '../../src/core/tokenizer';
-import { REFERENCE_DIR as REFERENCE } from './shared-reference';
+import { readClipTokenizerJson, readOpenAiClipFile } from './openai-clip-data';
 
-const TOKENIZER_TEXT = readFileSync(`${REFERENCE}/clip-tokenizer.json`, 'utf8');
+const TOKENIZER_TEXT = readClipTokenizerJson();
 const freshJSON = (): Record<string, any> => JSON.parse(TOKENIZER_TEXT) as Record<string, any>;
 const tokenizer = ClipTokenizer.fromJSON(freshJSON());
 
@@ -30,7 +30,7 @@ interface Oracle {
   mojibake: OracleCase[];
 }
 
-const shared = JSON.parse(readFileSync(`${REFERENCE}/tokenizer-cases.json`, 'utf8')) as SharedCase[];
+const shared = JSON.parse(readOpenAiClipFile('tokenizer-cases.json')) as SharedCase[];
 const oracle = JSON.parse(
   readFileSync(new URL('../fixtures/tokenizer-oracle.json', import.meta.url), 'utf8'),
 ) as Oracle;
@@ -170,7 +170,7 @@ describe('ClipTokenizer: encodeBatch', () => {
   });
 
   it('matches OpenAI clip.tokenize(truncate=True) up to the pad id', () => {
-    const c = JSON.parse(readFileSync(`${REFERENCE}/tokenizer-cases.json`, 'utf8')) as (SharedCase & { ids77: number[] })[];
+    const c = JSON.parse(readOpenAiClipFile('tokenizer-cases.json')) as (SharedCase & { ids77: number[] })[];
     const zeroPad = ClipTokenizer.fromJSON(freshJSON(), { pad_token: '!' });
     expect(zeroPad.padId).toBe(0);
     for (const x of c) expect(Array.from(zeroPad.encodeBatch([x.text]), Number)).toEqual(x.ids77);
