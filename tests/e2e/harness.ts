@@ -30,6 +30,8 @@ declare global {
   interface Window {
     webclip: typeof webclip;
     clip?: Clip;
+    /** Engines a spec file shares between its tests, by their options (tests/e2e/engine.spec.ts). */
+    clips?: Record<string, Promise<Clip>>;
     /** Whatever a library test keeps in the page between evaluate calls. */
     kept?: Record<string, unknown>;
   }
