@@ -6,9 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPTokenizer } from '@huggingface/transformers';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { clipCleanText } from '../src/core/text-clean';
-import { ClipTokenizer } from '../src/core/tokenizer';
-import { readClipTokenizerJson, readOpenAiClipFile } from '../tests/unit/openai-clip-data';
+import { clipCleanText } from '../src/core/text/text-clean';
+import { ClipTokenizer } from '../src/core/text/tokenizer';
+import { readClipTokenizerJson, readOpenAiClipFile } from '../tests/unit/text/openai-clip-data';
 import { median, mulberry32 } from './stats';
 
 const OUT_DIR = join(import.meta.dirname, 'out');

@@ -1,5 +1,5 @@
 // webclip's public surface: everything a page imports, listed by name.
-export { createClip } from './client';
+export { createClip } from './page/create-clip';
 export type {
   Clip,
   ClipInfo,
@@ -17,7 +17,7 @@ export type {
   LibrarySummary,
   ModelInput,
   TextEmbeddings,
-} from './client';
+} from './page/create-clip';
 export type {
   AddResult,
   LibraryPhotoInput,
@@ -27,16 +27,16 @@ export type {
   PhotoTags,
   TagOptions,
   TagScore,
-} from './library-client';
-export { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_CATEGORIES, TAG_TEMPLATES } from './core/tag-vocabulary';
-export type { TagCategory } from './core/tag-vocabulary';
-export { modelCache } from './runtime/model-cache';
-export type { CachedModel, CacheUsage } from './runtime/model-cache';
-export { DEFAULT_MODEL, REGISTRY } from './runtime/registry';
-export type { RegistryModel } from './runtime/registry';
-export { ClipError, isClipError } from './core/errors';
-export type { ClipErrorCode, ClipFailure } from './core/errors';
-export { cosine, dot } from './core/similarity';
+} from './page/library-client';
+export { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_CATEGORIES, TAG_TEMPLATES } from './core/tags/tag-vocabulary';
+export type { TagCategory } from './core/tags/tag-vocabulary';
+export { modelCache } from './runtime/model-store/model-cache';
+export type { CachedModel, CacheUsage } from './runtime/model-store/model-cache';
+export { DEFAULT_MODEL, REGISTRY } from './core/model/registry';
+export type { RegistryModel } from './core/model/registry';
+export { ClipError, isClipError } from './shared/errors';
+export type { ClipErrorCode, ClipFailure } from './shared/errors';
+export { cosine, dot } from './core/vectors/similarity';
 /** Softmax scores of one image against labels, from vectors already computed (what classify does, without re-embedding). */
-export { rankLabels } from './core/classify';
-export type { ProgressCallback, ProgressEvent, ProgressPhase } from './wire';
+export { rankLabels } from './core/tags/classify';
+export type { ProgressCallback, ProgressEvent, ProgressPhase } from './shared/wire';

@@ -2,10 +2,10 @@
 // model's files coming from the local server (cold: download and store), from IndexedDB (warm:
 // read and check every chunk) and from Blobs already in memory with the cache off (the floor),
 // and measures IndexedDB write and read throughput of the model store itself.
-import { createClip } from '../../src/client';
-import { modelFile, type Dtype } from '../../src/core/dtype-choice';
-import { ModelStore } from '../../src/runtime/model-store';
-import { modelCache } from '../../src/runtime/model-cache';
+import { createClip } from '../../src/page/create-clip';
+import { modelFile, type Dtype } from '../../src/core/model/dtype-choice';
+import { ModelStore } from '../../src/runtime/model-store/model-store';
+import { modelCache } from '../../src/runtime/model-store/model-cache';
 
 const MODEL = new URL('/models/bench/', location.href).href;
 const JSON_FILES = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'];

@@ -1,7 +1,7 @@
 // Runs a list of inputs through "prepare" (decode + preprocess) and "run" (inference) in
 // batches, preparing the next batch while the current one runs, letting each bad input fail
 // alone, and stopping between batches when the signal aborts.
-import { abortError, ClipError, type ClipFailure } from './errors';
+import { abortError, ClipError, type ClipFailure } from '../shared/errors';
 
 export interface PipelineOptions<T> {
   batchSize: number;

@@ -8,7 +8,7 @@
 // own. A failed test restarts Playwright's worker, and with it the shared page.
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import type { ProjectMetadata } from '../../playwright.config';
-import { isJpeg, jpegHasIccProfile } from '../../src/core/jpeg-header';
+import { isJpeg, jpegHasIccProfile } from '../../src/core/image/jpeg-header';
 import { cosine, reference, type Variant } from './reference';
 
 const deviceOf = (info: TestInfo): ProjectMetadata['device'] => (info.project.metadata as ProjectMetadata).device;

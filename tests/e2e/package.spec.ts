@@ -129,7 +129,7 @@ async function expectWorkingPage(page: Page, url: string): Promise<string[]> {
 test('the tarball holds the built modules, types and the self-contained folder; dependencies stay imports', () => {
   const files = sh('tar', ['-tzf', tarball], work).split('\n').filter(Boolean);
   for (const f of ['package/lib/webclip.js', 'package/lib/element.js', 'package/lib/clip.worker.js', 'package/lib/chunk-reader.worker.js',
-    'package/lib/types/src/index.d.ts', 'package/lib/types/src/element/index.d.ts', 'package/lib/types/workers/clip.worker.d.ts',
+    'package/lib/types/src/index.d.ts', 'package/lib/types/src/element/index.d.ts', 'package/lib/types/src/worker/clip.worker.d.ts',
     'package/lib/browser/element.js', 'package/lib/browser/webclip.js', 'package/lib/browser/ort/ort-wasm-simd-threaded.wasm',
     'package/lib/browser/ort/ort-wasm-simd-threaded.asyncify.wasm', 'package/README.md']) {
     expect(files).toContain(f);

@@ -1,0 +1,72 @@
+// Calibrated tag scores: each tag is judged on its own against a caption that names nothing,
+// so one threshold means the same for every tag and for any vocabulary.
+//
+// Why not classify's softmax over the vocabulary: there a tag's score depends on which other
+// tags are listed (add "puppy" next to "dog" and "dog" halves), and it sums to 1 across tags, so
+// a photo of a dog on a beach cannot score high on both. Why not the raw cosine: its level moves
+// with the photo (some photos sit closer to every text), so "cosine ≥ 0.25" keeps many tags on
+// one photo and none on another. Here each tag is a two-way choice, CLIP's zero-shot rule with
+// two candidates: the tag's prompts against generic prompts ("a photo.") that fit any photo,
+//   score = σ(logitScale × (cos(photo, tag) − cos(photo, background)))
+// which cancels the photo's overall level and does not see the other tags. 0.5 means "describes
+// this photo exactly as well as saying nothing"; 0.9 means the tag's cosine is higher by
+// ln(9) / logitScale (0.022 at CLIP's scale of 100). What it does not remove is a per-tag bias
+// (some words sit closer to all photos); correcting that needs labelled photos.
+import { ClipError } from '../../shared/errors';
+import { topK } from '../vectors/top-k';
+
+export interface TagScore {
+  readonly tag: string;
+  readonly score: number;
+}
+
+export interface TagSelection {
+  /** At most this many tags, best first. */
+  readonly topK: number;
+  /** Only tags scoring at least this (0…1). */
+  readonly threshold: number;
+}
+
+export const DEFAULT_TAG_SELECTION: TagSelection = { topK: 5, threshold: 0.5 };
+
+export function checkTagSelection(options: { topK?: unknown; threshold?: unknown }): TagSelection {
+  const topK = options.topK ?? DEFAULT_TAG_SELECTION.topK;
+  const threshold = options.threshold ?? DEFAULT_TAG_SELECTION.threshold;
+  if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1) {
+    throw new ClipError('BAD_INPUT', `topK must be a positive integer, got ${String(topK)}`);
+  }
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
+    throw new ClipError('BAD_INPUT', `threshold must be a number from 0 to 1, got ${String(threshold)}`);
+  }
+  return { topK, threshold };
+}
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** The calibrated score from cos(photo, tag) and cos(photo, background). */
+export function calibrate(cosine: number, base: number, logitScale: number): number {
+  return sigmoid(logitScale * (cosine - base));
+}
+
+/**
+ * The tags to report for one photo: at or above the threshold, best first (ties in vocabulary
+ * order), at most topK. `cosines[i]` is cos(photo, tags[i]) and `base` cos(photo, background).
+ * The score rises with the cosine, so the top k are picked on cosines and only they are scored.
+ */
+export function pickTags(
+  tags: readonly string[],
+  cosines: Float32Array,
+  base: number,
+  logitScale: number,
+  { topK: k, threshold }: TagSelection,
+): TagScore[] {
+  if (tags.length !== cosines.length) throw new ClipError('INTERNAL', 'one cosine per tag expected');
+  const best = topK(cosines, k);
+  const out: TagScore[] = [];
+  for (let i = 0; i < best.indices.length; i++) {
+    const score = calibrate(best.scores[i]!, base, logitScale);
+    if (score < threshold) break;
+    out.push({ tag: tags[best.indices[i]!]!, score });
+  }
+  return out;
+}
