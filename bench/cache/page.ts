@@ -3,9 +3,10 @@
 // read and check every chunk) and from Blobs already in memory with the cache off (the floor),
 // and measures IndexedDB write and read throughput of the model store itself.
 import { createClip } from '../../src/page/create-clip';
-import { modelFile, type Dtype } from '../../src/core/model/dtype-choice';
+import { modelFile } from '../../src/core/model/model-files';
+import type { Dtype } from '../../src/shared/clip';
 import { ModelStore } from '../../src/runtime/model-store/model-store';
-import { modelCache } from '../../src/runtime/model-store/model-cache';
+import { modelCache } from '../../src/page/model-cache';
 
 const MODEL = new URL('/models/bench/', location.href).href;
 const JSON_FILES = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'];

@@ -6,7 +6,9 @@
 import { mulberry32Uint32 } from '../../src/core/vectors/seeded-random';
 import * as Comlink from 'comlink';
 import { int8Residual, refineDepth, refineHits } from '../../src/core/vectors/int8-refine';
-import { quantizeInt8, VectorIndex, type VectorStorage } from '../../src/core/vectors/vector-index';
+import { VectorIndex } from '../../src/core/vectors/vector-index';
+import { quantizeInt8 } from '../../src/core/vectors/int8-quantize';
+import type { VectorStorage } from '../../src/shared/library';
 
 export interface CaseSpec {
   n: number;

@@ -1,99 +1,32 @@
-// The page side: starts the worker, loads a model in it, and forwards calls over comlink,
-// moving images in and embeddings out without copies.
+// The page side of a Clip: starts the worker, loads a model in it, and forwards calls over
+// comlink, moving images in and embeddings out without copies.
 import * as Comlink from 'comlink';
-import type { Answer, WorkerApi } from '../worker/clip.worker';
+import type { Clip, ClipInfo, ClipOptions } from '../shared/clip';
 import { ClipError } from '../shared/errors';
-import type { LabelScore } from '../core/tags/classify';
-import { prepareImages, type ImageInput } from './image-input';
-import type { Device, Dtype, EngineInfo } from '../runtime/engine/engine';
+import { installTransferHandlers } from '../shared/transfer-handlers';
+import type { Answer, WorkerApi } from '../shared/worker-api';
+import { resolveModel } from '../core/model/registry';
 import type { SessionTestHooks } from '../runtime/backend/model-sessions';
 import type { StoreHooks } from '../runtime/model-store/model-store';
-import { resolveModel, type ModelInput } from '../core/model/registry';
-import { libraryClient, type Library, type LibraryLink } from './library-client';
-import type { LibraryMeta } from '../runtime/library/library-db';
-import type { ImportOptions } from '../runtime/library/library-transfer';
-import type { LibraryInfo, LibraryOptions } from '../runtime/library/photo-library';
+import { startClipWorker } from './clip-worker';
+import { prepareImages } from './image-input';
+import { libraryClient, type LibraryLink } from './library-client';
 import { defaultOrtUrl } from './ort-files';
-import { installTransferHandlers } from '../shared/transfer-handlers';
 import { WorkerConnection, type CallPolicy } from './worker-connection';
-import type { ProgressCallback } from '../shared/wire';
 
-export type { Device, Dtype, LabelScore, ImageInput, ModelInput, ProgressCallback, Library, LibraryOptions, LibraryInfo, ImportOptions };
-/** A stored library as `clip.libraries()` lists it (it may belong to another model). */
-export type LibrarySummary = LibraryMeta;
-export type ClipInfo = EngineInfo;
-
-export interface ClipOptions {
-  /**
-   * A registry id (default 'Xenova/clip-vit-base-patch32'), a Hugging Face repository
-   * ('owner/name'), the URL of a folder in Hugging Face's ONNX layout (config.json, onnx/…;
-   * relative URLs start with './' or '/'), or the files of such a folder picked from disk.
-   * Every file goes through the IndexedDB model cache.
-   */
-  model?: ModelInput;
-  /** 'auto' (default): WebGPU on a hardware adapter, else WASM. */
-  device?: 'auto' | Device;
-  /** 'auto' (default): q4f16 or q4 on WebGPU, q8 on WASM; the next file that exists. */
-  dtype?: 'auto' | Dtype;
-  /** Download progress and backend events, for the whole life of the instance. */
-  onProgress?: ProgressCallback;
-  signal?: AbortSignal;
-  /**
-   * The folder (URL) serving onnxruntime-web's `ort-wasm-*.wasm` / `.mjs` files. By default the
-   * npm package lets the app's bundler emit them beside onnxruntime-web's module, and the
-   * self-contained build (`webclip/browser/…`) loads them from the `ort/` folder beside itself.
-   */
-  ortUrl?: string | URL;
-  /**
-   * The URL of webclip's worker script (same origin as the page, as every worker must be). By
-   * default the worker file beside webclip's module, which bundlers emit with it.
-   */
-  workerUrl?: string | URL;
-  /** WASM threads; defaults to the cores (at most 4) when the page is crossOriginIsolated, else 1. */
-  threads?: number;
-  /** For webclip's own tests: faults injected on purpose. */
+/** For webclip's own tests: faults injected on purpose. */
+export interface ClipTestOptions {
   testHooks?: SessionTestHooks & StoreHooks;
 }
 
-/** Text embeddings, with the indices of the texts that were cut to the model's context length. */
-export type TextEmbeddings = Float32Array[] & { readonly truncated: readonly number[] };
-
-export interface EmbedOptions {
-  signal?: AbortSignal;
-  onProgress?: ProgressCallback;
-}
-
-export interface ClassifyOptions {
-  /** Prompt templates with `{}` for the label, averaged per label; default `["a photo of a {}."]`. */
-  templates?: readonly string[];
-  signal?: AbortSignal;
-}
-
-export interface Clip {
-  /** The backend, dtype and model actually in use; updated when a WebGPU fallback happens. */
-  readonly info: ClipInfo;
-  /** L2-normalized image embeddings, one per image, in order. */
-  embedImages(images: readonly ImageInput[], options?: EmbedOptions): Promise<Float32Array[]>;
-  /**
-   * L2-normalized text embeddings, one per text, in order. A text longer than the model's
-   * context (77 tokens) is cut to its first 75 tokens, as CLIP does; `truncated` lists those.
-   */
-  embedTexts(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<TextEmbeddings>;
-  /** Labels scored by softmax(logitScale × cosine), best first; scores sum to 1. */
-  classify(image: ImageInput, labels: readonly string[], options?: ClassifyOptions): Promise<LabelScore[]>;
-  /**
-   * Opens (or creates) the persistent photo library `name`, bound to this model. A library
-   * indexed by another model rejects with MODEL_MISMATCH unless `allowStale` (then `reindex`).
-   */
-  library(name: string, options?: LibraryOptions): Promise<Library>;
-  /** Imports a file made by `lib.export()` (same model); rejects a bad file, touching nothing. */
-  importLibrary(file: Blob, options?: ImportOptions): Promise<Library>;
-  /** Deletes a library and all its vectors. */
-  deleteLibrary(name: string): Promise<void>;
-  /** Every stored library, whichever model made it. */
-  libraries(): Promise<LibrarySummary[]>;
-  /** Stops the worker and frees the model. Calls after this reject. */
-  dispose(): Promise<void>;
+/** The worker's test-only methods. */
+interface WorkerTestApi {
+  loseDeviceForTest(): Promise<void>;
+  cachedLabels(): Promise<number>;
+  encodedTexts(): Promise<number>;
+  exitForTest(): Promise<void>;
+  peakHeldImages(): Promise<number>;
+  failLibraryWritesForTest(count: number): Promise<void>;
 }
 
 /** `wasmBaseUrl` for the worker: absolute (the worker's own URL is not the page's), or absent. */
@@ -114,17 +47,6 @@ function ortFolder(ortUrl: string | URL | undefined): { wasmBaseUrl?: string } {
   // ORT appends file names to this folder.
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return { wasmBaseUrl: url.href };
-}
-
-function startWorker(workerUrl: string | URL | undefined): Worker {
-  // The literal `new Worker(new URL('…', import.meta.url))` is what bundlers recognize and emit.
-  if (workerUrl === undefined) return new Worker(new URL('../worker/clip.worker.ts', import.meta.url), { type: 'module', name: 'webclip' });
-  try {
-    return new Worker(workerUrl, { type: 'module', name: 'webclip' });
-  } catch (error) {
-    // A malformed or cross-origin URL throws here (SyntaxError / SecurityError).
-    throw new ClipError('BAD_INPUT', `workerUrl cannot start a worker: ${(error as Error).message}`);
-  }
 }
 
 /**
@@ -164,7 +86,7 @@ export interface ClipTestAccess {
   restarts(): number;
 }
 
-export async function createClip(options: ClipOptions = {}): Promise<Clip> {
+export async function createClip(options: ClipOptions & ClipTestOptions = {}): Promise<Clip> {
   installTransferHandlers();
   const model = resolveModel(options?.model, location.href);
   if (options.signal?.aborted) throw new ClipError('ABORTED', 'createClip was aborted before it started');
@@ -182,7 +104,7 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
   } as const;
   let info: ClipInfo | undefined;
   const connection = new WorkerConnection(
-    () => startWorker(options.workerUrl),
+    () => startClipWorker(options.workerUrl),
     // A restarted worker loads from the model cache, without the caller's signal (createClip
     // has long returned), still reporting progress.
     (remote, first) =>
@@ -203,14 +125,15 @@ export async function createClip(options: ClipOptions = {}): Promise<Clip> {
   // Library calls carry no engine info.
   const call: LibraryLink['call'] = (work, policy) => (disposed ? Promise.reject(disposedError()) : connection.call(work, policy));
   const link: LibraryLink = { call };
+  const tests = async () => (await connection.remote()) as unknown as Comlink.Remote<WorkerTestApi>;
   const access: ClipTestAccess = {
-    loseDevice: async () => (await connection.remote()).loseDeviceForTest(),
-    cachedLabels: async () => (await connection.remote()).cachedLabels(),
-    encodedTexts: async () => (await connection.remote()).encodedTexts(),
+    loseDevice: async () => (await tests()).loseDeviceForTest(),
+    cachedLabels: async () => (await tests()).cachedLabels(),
+    encodedTexts: async () => (await tests()).encodedTexts(),
     crashWorker: () => connection.crashForTest(),
-    exitWorker: async () => (await connection.remote()).exitForTest(),
-    peakHeldImages: async () => (await connection.remote()).peakHeldImages(),
-    failLibraryWrites: async (count) => (await connection.remote()).failLibraryWritesForTest(count),
+    exitWorker: async () => (await tests()).exitForTest(),
+    peakHeldImages: async () => (await tests()).peakHeldImages(),
+    failLibraryWrites: async (count) => (await tests()).failLibraryWritesForTest(count),
     restarts: () => connection.restarts,
   };
   // Safe to run again on a new worker: reads, and inputs that were not transferred away.

@@ -1,18 +1,9 @@
 // Turns whatever image a page holds into a WireImage for the worker, on the page side: Blobs
 // and URLs go as they are, bitmaps and pixel buffers are transferred, and DOM images become
 // ImageBitmaps (a DOM element cannot enter a worker).
+import type { ImageInput } from '../shared/clip';
 import { ClipError } from '../shared/errors';
 import type { WireImage } from '../shared/wire';
-
-/** Every image type the public API accepts. */
-export type ImageInput =
-  | Blob
-  | ImageBitmap
-  | ImageData
-  | HTMLImageElement
-  | HTMLCanvasElement
-  | OffscreenCanvas
-  | string;
 
 export interface PreparedImages {
   images: WireImage[];

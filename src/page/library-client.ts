@@ -1,59 +1,14 @@
 // The page side of a photo library: each method forwards to the worker, which holds the
 // library's vectors and IndexedDB records; images move to the worker as in embedImages.
 import * as Comlink from 'comlink';
-import type { WorkerApi } from '../worker/clip.worker';
+import type { ImageInput } from '../shared/clip';
 import { ClipError } from '../shared/errors';
-import type { TagScore } from '../core/tags/tag-scores';
-import { prepareImages, type ImageInput } from './image-input';
-import type { AddResult, LibraryInfo, PhotoFailure, PhotoHit, PhotoTags, TagOptions } from '../runtime/library/photo-library';
-import type { ProgressCallback, WireImage } from '../shared/wire';
+import type { Library, LibraryPhotoInput, TagOptions } from '../shared/library';
+import type { ProgressCallback } from '../shared/progress';
+import type { WireImage } from '../shared/wire';
+import type { WorkerApi } from '../shared/worker-api';
+import { prepareImages } from './image-input';
 import type { CallPolicy } from './worker-connection';
-
-export type { AddResult, LibraryInfo, PhotoFailure, PhotoHit, PhotoTags, TagOptions, TagScore };
-
-export interface LibraryPhotoInput {
-  /** The app's id of the photo (a file path, a database key): at most 1024 characters. */
-  readonly id: string;
-  readonly image: ImageInput;
-}
-
-export interface LibraryWorkOptions {
-  signal?: AbortSignal;
-  onProgress?: ProgressCallback;
-}
-
-/**
- * A photo library: persistent (IndexedDB), bound to the model that indexes it. A string given
- * where a photo is expected (`similar`, `tag`) is a photo id of this library; pass an image as a
- * Blob, bitmap, ImageData or element (fetch a URL into a Blob first).
- */
-export interface Library {
-  readonly name: string;
-  info(): Promise<LibraryInfo>;
-  /** Adds (or updates) photos; already-indexed bytes cost nothing; failures are listed, not thrown. */
-  add(photos: readonly LibraryPhotoInput[], options?: LibraryWorkOptions): Promise<AddResult>;
-  /** Removes photos by id; resolves with how many were there. */
-  remove(ids: readonly string[]): Promise<number>;
-  count(): Promise<number>;
-  /** Ids of the searchable photos, unordered. */
-  ids(): Promise<string[]>;
-  /** Photos ranked by a sentence, best first; `score` is the cosine similarity. */
-  search(text: string, options?: { k?: number }): Promise<PhotoHit[]>;
-  /** Photos most like one of the library (itself left out) or like any image. */
-  similar(idOrImage: string | ImageInput, options?: { k?: number; signal?: AbortSignal }): Promise<PhotoHit[]>;
-  /** Tags of a photo or an image, with calibrated scores (0…1), best first. */
-  tag(idOrImage: string | ImageInput, options?: TagOptions & { signal?: AbortSignal }): Promise<TagScore[]>;
-  /** Tags of every photo. */
-  tagAll(options?: TagOptions & LibraryWorkOptions): Promise<PhotoTags[]>;
-  /** Groups of near-identical photos (ids): cosine ≥ threshold (default 0.95), linked in chains. */
-  duplicates(options?: { threshold?: number }): Promise<string[][]>;
-  /** Photos whose vectors another model made (opened with `allowStale`). */
-  staleIds(): Promise<string[]>;
-  /** Re-embeds the given photos where their vectors are stale. */
-  reindex(photos: readonly LibraryPhotoInput[], options?: LibraryWorkOptions): Promise<AddResult>;
-  /** The whole library as one file, for `clip.importLibrary`. */
-  export(): Promise<Blob>;
-}
 
 /**
  * How the library reaches the worker (src/page/worker-connection.ts): a dead worker becomes

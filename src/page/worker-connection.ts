@@ -9,7 +9,7 @@
 // go; the browser releases it when the worker's context ends, however it ends, and the page's
 // request for the same lock is granted at that moment.
 import * as Comlink from 'comlink';
-import type { WorkerApi } from '../worker/clip.worker';
+import type { WorkerApi } from '../shared/worker-api';
 import { ClipError } from '../shared/errors';
 
 export interface CallPolicy {

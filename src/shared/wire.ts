@@ -1,5 +1,7 @@
-// What crosses from the page to the worker: images in a form postMessage can carry (moved,
-// not copied, where the platform allows), and progress events. Shared by client and worker.
+// What crosses from the page to the worker besides the public shapes: images in a form
+// postMessage can carry (moved, not copied, where the platform allows), library photos, and
+// the model to load. Shared by the page side and the worker.
+import type { Device, Dtype } from './clip';
 import type { ClipErrorCode } from './errors';
 
 /** One image as posted to the worker. */
@@ -11,17 +13,33 @@ export type WireImage =
   /** An input the page could not even prepare: it fails alone, in its slot of the batch. */
   | { readonly kind: 'failed'; readonly code: ClipErrorCode; readonly message: string };
 
-export type ProgressPhase = 'download' | 'backend' | 'session' | 'probe' | 'fallback' | 'embed' | 'index' | 'tag';
-
-/** Reported through `onProgress`; `file` and byte counts for downloads, item counts for work. */
-export interface ProgressEvent {
-  readonly phase: ProgressPhase;
-  readonly file?: string;
-  readonly loaded?: number;
-  readonly total?: number;
-  /** Downloads: bytes of every file of this load so far; `total` once every size is known. */
-  readonly overall?: { readonly loaded: number; readonly total?: number };
-  readonly message?: string;
+/** A library photo as posted to the worker. */
+export interface WirePhoto {
+  readonly id: string;
+  readonly image: WireImage;
 }
 
-export type ProgressCallback = (event: ProgressEvent) => void;
+/** Where a model's files come from when the cache does not have them. */
+export type ModelSource =
+  | { readonly kind: 'url'; readonly baseUrl: string }
+  /** Files picked from disk, by path in the model folder (e.g. 'onnx/vision_model.onnx'). */
+  | { readonly kind: 'files'; readonly files: Readonly<Record<string, Blob>> };
+
+/** A model as the page resolved it (src/core/model/registry.ts): its cache id and source. */
+export interface ResolvedModel {
+  readonly id: string;
+  readonly source: ModelSource;
+  /** Known dtypes (registry models); undefined where only the folder can tell. */
+  readonly dtypes?: readonly Dtype[];
+}
+
+/** What the page asks the worker to load. */
+export interface LoadOptions {
+  /** The model's cache id and where its files come from. */
+  readonly model: ResolvedModel;
+  readonly device: 'auto' | Device;
+  readonly dtype: 'auto' | Dtype;
+  /** Where ORT's runtime files are served; absent: where ORT finds them itself. */
+  readonly wasmBaseUrl?: string;
+  readonly numThreads: number;
+}

@@ -1,7 +1,8 @@
 // The page the browser tests drive: webclip's public API (and its test-only access) on
 // `window.webclip`, loaded exactly as an app would load it, plus the committed test images in
 // every form an app might hold them.
-import { createClip, testAccess, type Clip, type ClipTestAccess } from '../../src/page/create-clip';
+import { createClip, testAccess, type ClipTestAccess } from '../../src/page/create-clip';
+import type { Clip } from '../../src/shared/clip';
 import { BACKGROUND_PROMPTS, ClipError, isClipError, modelCache, TAG_TEMPLATES } from '../../src/index';
 import { registerAppShell } from '../../src/demo/app-shell';
 import { distinctPhotos, photo, PHOTO_FILES, reencode } from './library-photos';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { appLockfile } from './package/lockfile-subset';
+import { pageBundle } from './package/page-bundle';
 import { cosine, fixtureDir, reference } from './reference';
 import { serveStatic, STRICT_CSP } from './static-server';
 
@@ -147,6 +148,25 @@ test('the tarball holds the built modules, types and the self-contained folder; 
   // Workers are started by the literal pattern an app's bundler emits.
   expect(code).toContain('new Worker(new URL("./clip.worker.js", import.meta.url)');
   expect(code).toContain('new Worker(new URL("./chunk-reader.worker.js", import.meta.url)');
+});
+
+test('a page loads no worker-side module: the runtime, IndexedDB and onnxruntime stay in the workers', () => {
+  const installed = join(app, 'node_modules', 'webclip');
+  for (const folder of ['lib', 'lib/browser']) {
+    for (const entry of ['webclip.js', 'element.js']) {
+      const bundle = pageBundle(join(installed, folder), entry, installed);
+      const where = `${folder}/${entry}`;
+      expect(bundle.modules, where).toContain('src/page/create-clip.ts');
+      // The page side, the contract, the pure core it exports (registry, tags, similarity), comlink.
+      const pageSide = (m: string) => /^src\/(index\.ts|page\/|shared\/|element\/|core\/)/.test(m) || m.startsWith('node_modules/comlink/');
+      expect(bundle.modules.filter((m) => !pageSide(m)), where).toEqual([]);
+      // What reached the page before the worker-side code moved behind the worker (issue 16).
+      for (const worker of ['chunk-store', 'label-store', 'model-cache', 'sha256', 'xxhash32', 'model-manifest', 'idb-keyval', 'onnxruntime']) {
+        expect(bundle.modules.filter((m) => !m.startsWith('src/page/') && m.includes(worker)), `${where}: ${worker}`).toEqual([]);
+      }
+      expect(bundle.packageImports, where).toEqual(folder === 'lib' ? ['comlink'] : []);
+    }
+  }
 });
 
 test('a fresh Vite app: the types check, it builds, and its page embeds like PyTorch, on WASM threads, with the element', async ({ page }) => {

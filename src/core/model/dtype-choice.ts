@@ -1,35 +1,7 @@
-// Which model file (dtype) each backend tries, in order, and which adapters `auto` refuses.
-// Pure rules, no browser: src/runtime/backend/model-sessions.ts applies them to the files that exist.
+// Which model file (dtype) each backend tries, in order. Pure rules, no browser:
+// src/runtime/backend/model-sessions.ts applies them to the files that exist.
+import type { Device, Dtype } from '../../shared/clip';
 import { ClipError } from '../../shared/errors';
-
-export type Device = 'webgpu' | 'wasm';
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
-export type Tower = 'vision' | 'text';
-
-export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
-
-/** File-name suffix of each dtype in Hugging Face's ONNX export layout. */
-const dtypeSuffix: Record<Dtype, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  q4: '_q4',
-  q4f16: '_q4f16',
-};
-
-/** e.g. `onnx/vision_model_q4.onnx`. */
-export function modelFile(tower: Tower, dtype: Dtype): string {
-  return `onnx/${tower}_model${dtypeSuffix[dtype]}.onnx`;
-}
-
-/**
- * The two towers of `dtype`, smaller file first: a start from the cache reads and builds that
- * one first while the other is read (ties and unknown sizes: vision first).
- */
-export function towersSmallerFirst(dtype: Dtype, sizeOf: (path: string) => number | undefined): [Tower, Tower] {
-  const size = (tower: Tower) => sizeOf(modelFile(tower, dtype)) ?? 0;
-  return size('text') < size('vision') ? ['text', 'vision'] : ['vision', 'text'];
-}
 
 /** Dtypes whose arithmetic needs the `shader-f16` feature on WebGPU. */
 export const needsShaderF16 = (dtype: Dtype): boolean => dtype === 'fp16' || dtype === 'q4f16';
@@ -101,23 +73,4 @@ export function probeReferenceDtypes(webgpuDtype: Dtype): Dtype[] {
 export function wasmFallbackCandidates(requested: 'auto' | Dtype): Dtype[] {
   if (requested !== 'auto' && runsOnWasm(requested)) return [requested];
   return dtypeCandidates({ device: 'wasm', dtype: 'auto', shaderF16: false });
-}
-
-/** What `auto` needs to know about a WebGPU adapter (a subset of GPUAdapterInfo). */
-export interface AdapterIdentity {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  isFallbackAdapter: boolean;
-}
-
-/**
- * A CPU implementation of WebGPU (SwiftShader, or any adapter the browser flags as fallback):
- * correct but about 100× slower than ORT's WASM backend, so `auto` never picks it.
- */
-export function isSoftwareAdapter(adapter: AdapterIdentity): boolean {
-  if (adapter.isFallbackAdapter) return true;
-  const text = `${adapter.vendor} ${adapter.architecture} ${adapter.description} ${adapter.device}`.toLowerCase();
-  return /swiftshader|llvmpipe|lavapipe|software rasterizer|microsoft basic render/.test(text);
 }

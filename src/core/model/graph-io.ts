@@ -2,7 +2,7 @@
 // known, shapes) the graph declares. Exports differ: some text graphs take attention_mask or
 // position_ids, some name the embedding output differently. Pure: no ORT here.
 import { ClipError } from '../../shared/errors';
-import type { Tower } from './dtype-choice';
+import type { Tower } from './model-files';
 
 export interface GraphValue {
   name: string;

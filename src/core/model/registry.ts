@@ -1,21 +1,10 @@
 // Known models and how `createClip({model})` names one: a registry id, the base URL of any
 // folder in Hugging Face's ONNX layout, or the files of such a folder picked from disk. Each
-// resolves to a cache id and a source for src/runtime/model-store/model-store.ts.
-import { DTYPES, modelFile, type Dtype } from './dtype-choice';
+// resolves to a cache id and a source for the worker's model store.
 import { ClipError } from '../../shared/errors';
-import type { ModelSource } from '../../runtime/model-store/model-store';
-
-export interface RegistryModel {
-  /** The id `createClip({model})` takes, and the cache's key. */
-  readonly id: string;
-  /** Hugging Face repository holding the ONNX export. */
-  readonly repo: string;
-  readonly description: string;
-  /** Embedding dimension (config.json's projection_dim). */
-  readonly dim: number;
-  /** Dtypes whose vision and text files the repository has. */
-  readonly dtypes: readonly Dtype[];
-}
+import type { ModelInput, RegistryModel } from '../../shared/models';
+import type { ResolvedModel } from '../../shared/wire';
+import { DTYPES, modelFile } from './model-files';
 
 export const HUB_URL = 'https://huggingface.co/';
 
@@ -46,16 +35,6 @@ export const REGISTRY: readonly RegistryModel[] = [
 export const DEFAULT_MODEL = 'Xenova/clip-vit-base-patch32';
 
 const HUB_REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
-
-/** What `createClip({model})` accepts. */
-export type ModelInput = string | readonly File[] | FileList;
-
-export interface ResolvedModel {
-  readonly id: string;
-  readonly source: ModelSource;
-  /** Known dtypes (registry models); undefined where only the folder can tell. */
-  readonly dtypes?: readonly Dtype[];
-}
 
 export const registryBaseUrl = (model: RegistryModel): string => `${HUB_URL}${model.repo}/resolve/main/`;
 

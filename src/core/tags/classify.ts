@@ -1,12 +1,8 @@
 // Zero-shot classification scores: cosine similarity of an image to each label, scaled by
 // CLIP's logit scale and turned into probabilities with a softmax, best first.
+import type { LabelScore } from '../../shared/clip';
 import { ClipError } from '../../shared/errors';
 import { dot, softmax } from '../vectors/similarity';
-
-export interface LabelScore {
-  readonly label: string;
-  readonly score: number;
-}
 
 /** `image` and every label vector must be L2-normalized. */
 export function rankLabels(

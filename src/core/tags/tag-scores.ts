@@ -13,12 +13,8 @@
 // ln(9) / logitScale (0.022 at CLIP's scale of 100). What it does not remove is a per-tag bias
 // (some words sit closer to all photos); correcting that needs labelled photos.
 import { ClipError } from '../../shared/errors';
+import type { TagScore } from '../../shared/library';
 import { topK } from '../vectors/top-k';
-
-export interface TagScore {
-  readonly tag: string;
-  readonly score: number;
-}
 
 export interface TagSelection {
   /** At most this many tags, best first. */

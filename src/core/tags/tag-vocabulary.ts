@@ -4,11 +4,7 @@
 // Tags are written to read well after "a photo of the": mass nouns ("snow"), plurals ("fireworks")
 // and scenes ("city street") all fit "the", which "a" does not ("a photo of a snow"). Hence the
 // templates below use "the" rather than "a".
-
-export interface TagCategory {
-  readonly name: string;
-  readonly tags: readonly string[];
-}
+import type { TagCategory } from '../../shared/library';
 
 export const TAG_CATEGORIES: readonly TagCategory[] = [
   {

@@ -8,6 +8,7 @@
 // The size is known from the header, so a truncated file is caught before anything is read
 // further, and the trailing hash catches a damaged one; nothing is imported from either.
 import { ClipError } from '../../shared/errors';
+import type { VectorStorage } from '../../shared/library';
 
 export const LIBRARY_FILE_MAGIC = 'WCLIPLIB';
 export const LIBRARY_FILE_VERSION = 2;
@@ -17,8 +18,6 @@ export const LIBRARY_FILE_PREFIX = 16;
 export const LIBRARY_FILE_HASH = 32;
 /** A header this big would be millions of photos' ids: larger is a damaged length, not a library. */
 const MAX_HEADER = 512 * 1024 * 1024;
-
-export type VectorStorage = 'float32' | 'int8';
 
 /** What made a vector: a library is only searched with vectors of the model that runs. */
 export interface VectorMaker {

@@ -6,7 +6,8 @@
 import { abortError } from '../../shared/errors';
 import { Hashing } from './simhash-tables';
 import { UnionFind } from './union-find';
-import { dot, type Rows } from './vector-rows';
+import { dot } from './similarity';
+import type { Rows } from './vector-rows';
 
 /** Rows fetched on demand (e.g. dequantized int8); `row` may reuse its array between calls. */
 export interface VectorSource {

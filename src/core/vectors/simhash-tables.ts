@@ -12,7 +12,8 @@ import { gaussian, mulberry32 } from './seeded-random';
 import { abortError } from '../../shared/errors';
 import { planHashing, type HashPlan } from './lsh-plan';
 import type { UnionFind } from './union-find';
-import { dot, type Rows } from './vector-rows';
+import { dot } from './similarity';
+import type { Rows } from './vector-rows';
 
 const SAMPLE_ROWS = 256;
 /** Buckets above this size are ordered by group first (see groupByRoot). */

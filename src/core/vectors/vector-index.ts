@@ -5,74 +5,21 @@
 //   [query: stride × 4 B][scores: capacity × 4 B][scales: capacity × 4 B, int8 only][rows]
 // Rows are zero-padded to `stride` (a multiple of 16 elements) so the kernel needs no tail.
 // Capacity doubles on demand; the scales and rows regions then move up with copyWithin.
-
 import { ClipError } from '../../shared/errors';
+import type { VectorStorage } from '../../shared/library';
+import { quantizeInto } from './int8-quantize';
 import { topK } from './top-k';
-import { VECTOR_KERNELS_WASM_BASE64 } from './vector-kernels-wasm';
-
-export type VectorStorage = 'float32' | 'int8';
+import { loadKernelModule, scoreF32Js, scoreI8Js, type Kernels } from './vector-kernels';
 
 export interface VectorHit {
   readonly id: string;
   readonly score: number;
 }
 
-/** Symmetric int8 quantization of one vector: codes = round(v / scale), scale = max|v| / 127 (0 → scale 0, codes 0). */
-export function quantizeInt8(vector: Float32Array): { codes: Int8Array; scale: number } {
-  const codes = new Int8Array(vector.length);
-  let max = 0;
-  for (let i = 0; i < vector.length; i++) {
-    const a = Math.abs(vector[i]!);
-    if (!(a <= Number.MAX_VALUE)) throw new RangeError(`vector has a non-finite value at ${i}`);
-    if (a > max) max = a;
-  }
-  return { codes, scale: quantizeInto(vector, max, 127, codes, 0) };
-}
-
-/**
- * Writes round(v / scale), clamped to ±levels, into out[at..] for scale = float32(max / levels)
- * (so codes × scale is what the kernel multiplies) and returns that scale; max = max|v|.
- */
-function quantizeInto(vector: Float32Array, max: number, levels: number, out: Int8Array | Int16Array, at: number): number {
-  const scale = Math.fround(max / levels);
-  if (scale === 0) {
-    out.fill(0, at, at + vector.length);
-    return 0;
-  }
-  for (let i = 0; i < vector.length; i++) {
-    const x = vector[i]! / scale;
-    // Half away from zero (Math.round would bias negatives); the clamp absorbs the rounding of
-    // `scale` itself.
-    const c = x < 0 ? -Math.round(-x) : Math.round(x);
-    out[at + i] = c > levels ? levels : c < -levels ? -levels : c;
-  }
-  return scale;
-}
-
 const MAX_DIM = 65536;
 const WASM_PAGE = 65536;
 const MAX_BYTES = 65536 * WASM_PAGE;
 const MIN_CAPACITY = 16;
-
-interface Kernels {
-  readonly memory: WebAssembly.Memory;
-  score_f32(query: number, rows: number, n: number, strideFloats: number, out: number): void;
-  score_i8(query: number, queryScale: number, rows: number, scales: number, n: number, strideBytes: number, out: number): void;
-}
-
-let kernelModule: Promise<WebAssembly.Module | undefined> | undefined;
-
-/** The compiled kernel module, or undefined where this engine lacks WebAssembly SIMD. */
-function loadKernelModule(): Promise<WebAssembly.Module | undefined> {
-  kernelModule ??= (async () => {
-    if (typeof WebAssembly !== 'object') return undefined;
-    const binary = atob(VECTOR_KERNELS_WASM_BASE64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return WebAssembly.validate(bytes) ? WebAssembly.compile(bytes) : undefined;
-  })();
-  return kernelModule;
-}
 
 /** The region offsets (bytes) for a capacity. */
 function layout(capacity: number, stride: number, storage: VectorStorage) {
@@ -355,23 +302,5 @@ export class VectorIndex {
       else scoreI8Js(this.query16, scale, this.rowsI8, this.scales, n, dim, stride, this.scores);
     }
     return this.scores.subarray(0, n);
-  }
-}
-
-function scoreF32Js(query: Float32Array, rows: Float32Array, n: number, dim: number, stride: number, out: Float32Array): void {
-  for (let r = 0, at = 0; r < n; r++, at += stride) {
-    let s = 0;
-    for (let i = 0; i < dim; i++) s += query[i]! * rows[at + i]!;
-    out[r] = s;
-  }
-}
-
-/** Bit for bit the WASM kernel's int8 scores: an exact integer dot, then two float32 products. */
-function scoreI8Js(query: Int16Array, queryScale: number, rows: Int8Array, scales: Float32Array, n: number, dim: number, stride: number, out: Float32Array): void {
-  const qs = Math.fround(queryScale);
-  for (let r = 0, at = 0; r < n; r++, at += stride) {
-    let s = 0;
-    for (let i = 0; i < dim; i++) s += query[i]! * rows[at + i]!;
-    out[r] = Math.fround(Math.fround(s) * scales[r]!) * qs;
   }
 }

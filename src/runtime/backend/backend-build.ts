@@ -1,6 +1,7 @@
 // Builds both towers of a model on one backend: picks the first dtype whose files exist, reads
 // them, and creates the two encoders (model-sessions.ts decides which backend and dtype list).
-import { modelFile, towersSmallerFirst, type Device, type Dtype, type Tower } from '../../core/model/dtype-choice';
+import { modelFile, towersSmallerFirst, type Tower } from '../../core/model/model-files';
+import type { Device, Dtype } from '../../shared/clip';
 import { ClipError, isClipError } from '../../shared/errors';
 import type { GpuDevice } from './gpu-adapter';
 import { Encoder } from './encoder';

@@ -1,6 +1,7 @@
 // One CLIP tower as an ORT session on one backend: feeds what its graph asks for (graph-io.ts),
 // runs one batch at a time in arrival order, and returns the raw [n, D] embeddings.
-import type { Device, Tower } from '../../core/model/dtype-choice';
+import type { Device } from '../../shared/clip';
+import type { Tower } from '../../core/model/model-files';
 import { ClipError } from '../../shared/errors';
 import { attentionMask, embeddingWidth, planFeeds, positionIds, type FeedPlan, type GraphValue } from '../../core/model/graph-io';
 import { identityModel } from '../../core/model/warm-up-model';

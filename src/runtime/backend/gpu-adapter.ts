@@ -1,7 +1,8 @@
 // Finds the WebGPU adapter (navigator.gpu) and opens the GPUDevice that ORT's WebGPU execution
 // provider runs on. We open the device ourselves so we can watch `device.lost` and destroy it
 // in tests; ORT takes it through its `executionProviders: [{ name: 'webgpu', device }]` option.
-import { isSoftwareAdapter, type AdapterIdentity } from '../../core/model/dtype-choice';
+import type { AdapterSummary } from '../../shared/clip';
+import { isSoftwareAdapter } from '../../core/model/software-adapter';
 
 /** TypeScript's DOM library has no WebGPU types (and @webgpu/types is not a dependency): the part we use. */
 interface GpuAdapterInfo {
@@ -30,10 +31,6 @@ export interface GpuDevice {
 }
 interface Gpu {
   requestAdapter(options?: { powerPreference?: 'low-power' | 'high-performance' }): Promise<GpuAdapter | null>;
-}
-
-export interface AdapterSummary extends AdapterIdentity {
-  shaderF16: boolean;
 }
 
 export interface FoundAdapter {

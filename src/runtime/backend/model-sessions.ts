@@ -1,14 +1,9 @@
 // Both CLIP towers as ORT sessions on the best backend this browser offers: WebGPU when a
 // hardware adapter works and gives right answers (checked by a probe), WASM otherwise; falls
 // back to WASM when the GPU fails or is lost, re-running the work in flight there.
-import {
-  dtypeCandidates,
-  needsShaderF16,
-  wasmFallbackCandidates,
-  type Device,
-  type Dtype,
-  type Tower,
-} from '../../core/model/dtype-choice';
+import { dtypeCandidates, needsShaderF16, wasmFallbackCandidates } from '../../core/model/dtype-choice';
+import type { Device, Dtype } from '../../shared/clip';
+import type { Tower } from '../../core/model/model-files';
 import { abortError, ClipError, isClipError } from '../../shared/errors';
 import { specialIds } from '../../core/model/webgpu-probe-input';
 import {
@@ -19,12 +14,11 @@ import {
   type Backend,
   type ModelFileReader,
 } from './backend-build';
-import { findAdapter, type AdapterSummary, type FoundAdapter, type GpuDevice } from './gpu-adapter';
+import { findAdapter, type FoundAdapter, type GpuDevice } from './gpu-adapter';
+import type { AdapterSummary } from '../../shared/clip';
 import { RetiredEncoderError, warmUpOrt } from './encoder';
 import { loadOrt, type LoadedOrt } from './ort-loader';
 import { corrupt, startWebGpu, type ProbeInfo } from './webgpu-start';
-
-export type { AdapterSummary, Device, Dtype, ModelFileReader, ProbeInfo };
 
 export interface SessionsInfo {
   /** The backend both towers run on now. */

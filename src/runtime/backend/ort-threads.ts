@@ -10,7 +10,7 @@ let split: Promise<boolean> | undefined;
 /** Whether dynamic imports get scripts of their own here (so ORT's threads start ORT). */
 export function dynamicImportsSplit(): Promise<boolean> {
   split ??= import('./split-import-marker').then(
-    ({ probeUrl }) => probeUrl !== import.meta.url,
+    ({ markerUrl }) => markerUrl !== import.meta.url,
     () => false,
   );
   return split;

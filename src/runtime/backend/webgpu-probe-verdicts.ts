@@ -2,8 +2,8 @@
 // adapter, so later starts skip the WASM comparison (probe.ts). Best effort: without IndexedDB
 // (some private modes) every start simply checks again.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import type { Dtype } from '../../core/model/dtype-choice';
-import type { AdapterSummary } from './gpu-adapter';
+import type { Dtype } from '../../shared/clip';
+import type { AdapterSummary } from '../../shared/clip';
 
 export interface ProbeVerdict {
   ok: boolean;

@@ -1,6 +1,7 @@
 // Trust but verify: some GPUs and drivers give silently wrong embeddings for quantized models.
 // Embeds the fixed probe input (core/model/webgpu-probe-input.ts) on WebGPU and on WASM and compares.
-import type { Dtype, Tower } from '../../core/model/dtype-choice';
+import type { Dtype } from '../../shared/clip';
+import type { Tower } from '../../core/model/model-files';
 import type { ProbeInputs } from '../../core/model/webgpu-probe-input';
 import { cosine } from '../../core/vectors/similarity';
 

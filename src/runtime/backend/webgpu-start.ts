@@ -2,7 +2,8 @@
 // run the probe input on WebGPU (which also compiles the shaders) and, unless a verdict for
 // this adapter, model and dtype is remembered, compare it with WASM. Any failure is a reason
 // to fall back, which model-sessions.ts acts on.
-import { dtypeCandidates, probeReferenceDtypes, type Dtype } from '../../core/model/dtype-choice';
+import { dtypeCandidates, probeReferenceDtypes } from '../../core/model/dtype-choice';
+import type { Dtype } from '../../shared/clip';
 import { abortError, ClipError, isClipError } from '../../shared/errors';
 import { probeInputs, specialIds, type ProbeInputs } from '../../core/model/webgpu-probe-input';
 import {

@@ -1,56 +1,28 @@
 // The engine: owns one model, tokenizes and preprocesses, batches, runs both towers through
 // ModelSessions (which owns devices and fallback), and returns L2-normalized embeddings.
+import type { ClipInfo, Dtype, LabelScore } from '../../shared/clip';
 import { type ClipErrorCode, ClipError, abortError } from '../../shared/errors';
+import type { ProgressCallback } from '../../shared/progress';
+import type { LoadOptions, WireImage } from '../../shared/wire';
 import { runPipeline } from '../../core/batch-pipeline';
-import { checkLabels, rankLabels, type LabelScore } from '../../core/tags/classify';
-import { LruCache } from '../../core/lru-cache';
 import { createLimiter } from '../../core/limiter';
-import { DTYPES, modelFile } from '../../core/model/dtype-choice';
 import { parsePreprocessorConfig, preprocessImage, preprocessedSize, type PreprocessorConfig } from '../../core/image/preprocess';
-import { checkTemplates, DEFAULT_TEMPLATES, ensemble, fillTemplates } from '../../core/tags/prompts';
-import { normalizeRows } from '../../core/vectors/similarity';
+import { parseJsonFile, readLogitScale, readProjectionDim } from '../../core/model/model-config';
+import { DTYPES, modelFile } from '../../core/model/model-files';
+import { checkLabels, rankLabels } from '../../core/tags/classify';
+import { checkTemplates, DEFAULT_TEMPLATES } from '../../core/tags/prompts';
 import { ClipTokenizer } from '../../core/text/tokenizer';
-import type { ProgressCallback, WireImage } from '../../shared/wire';
+import { normalizeRows } from '../../core/vectors/similarity';
+import { ModelSessions, type SessionTestHooks } from '../backend/model-sessions';
 import { decodeWireImage } from '../images/image-decoder';
 import { DownloadProgress } from '../model-store/download-progress';
-import { readLabels, writeLabels, type LabelSpace } from './label-store';
 import { ModelStore, type StoreHooks } from '../model-store/model-store';
-import type { ResolvedModel } from '../../core/model/registry';
 import { towerFilesToPrefetch } from '../model-store/tower-prefetch';
-import {
-  ModelSessions,
-  type AdapterSummary,
-  type Device,
-  type Dtype,
-  type SessionTestHooks,
-} from '../backend/model-sessions';
+import { LabelEmbeddings } from './label-embeddings';
 
-export type { AdapterSummary, Device, Dtype };
-
-export interface EngineOptions {
-  /** The model's cache id and where its files come from (src/core/model/registry.ts). */
-  model: ResolvedModel;
-  device: 'auto' | Device;
-  dtype: 'auto' | Dtype;
-  /** Where ORT's runtime files are served; absent: where ORT finds them itself. */
-  wasmBaseUrl?: string;
-  numThreads: number;
+export interface EngineOptions extends LoadOptions {
   hooks?: SessionTestHooks;
   storeHooks?: StoreHooks;
-}
-
-export interface EngineInfo {
-  readonly model: string;
-  readonly device: Device;
-  readonly dtype: Dtype;
-  /** Embedding dimension. */
-  readonly dim: number;
-  readonly adapter: AdapterSummary | null;
-  readonly threads: number;
-  /** Why webclip runs on WASM although WebGPU was possible or asked for. */
-  readonly fallbackReason?: string;
-  /** CLIP's temperature: classify's softmax runs on cosine × logitScale. */
-  readonly logitScale: number;
 }
 
 export interface CallOptions {
@@ -68,40 +40,6 @@ const IMAGE_BATCH = 8;
 const DECODE_SLOTS = Math.max(2, Math.min(3, globalThis.navigator?.hardwareConcurrency ?? 2));
 /** Texts per batch; short captions are cheap, so batches are larger. */
 const TEXT_BATCH = 32;
-/** Label embeddings kept for classify (each a few KB). */
-const LABEL_CACHE_SIZE = 20_000;
-
-/** A model's JSON file; an HTML page where JSON was expected is a wrong URL, not a bad file. */
-function parseJsonFile(path: string, bytes: Uint8Array): unknown {
-  const text = new TextDecoder().decode(bytes);
-  if (text.trimStart().startsWith('<')) {
-    throw new ClipError('MODEL_NOT_FOUND', `${path} is an HTML page, not JSON: is the model URL right?`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new ClipError('BAD_CONFIG', `${path} is not valid JSON`, { cause });
-  }
-}
-
-function readProjectionDim(config: unknown): number {
-  const dim = (config as { projection_dim?: unknown } | undefined)?.projection_dim;
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {
-    throw new ClipError('BAD_CONFIG', 'config.json has no positive integer projection_dim');
-  }
-  return dim;
-}
-
-/**
- * CLIP's temperature. Hugging Face's config.json only records `logit_scale_init_value`
- * (ln(1/0.07): where training *started*); the trained value lives in the weights, which the
- * ONNX towers do not carry. Every OpenAI CLIP ends training at the clamp, ln(100), so 100 is
- * the right scale unless the config states a trained `logit_scale` (a log, as in the weights).
- */
-function readLogitScale(config: unknown): number {
-  const trained = (config as { logit_scale?: unknown } | undefined)?.logit_scale;
-  return typeof trained === 'number' && Number.isFinite(trained) ? Math.min(100, Math.exp(trained)) : 100;
-}
 
 /** One preprocessed image: a float32 [3, height, width] tensor. */
 interface ImageTensor {
@@ -111,8 +49,9 @@ interface ImageTensor {
 }
 
 export class ClipEngine {
-  private readonly labelCache = new LruCache<string, Promise<Float32Array>>(LABEL_CACHE_SIZE);
   private readonly decodeSlot = createLimiter(DECODE_SLOTS);
+  /** Label and prompt embeddings, cached (and stored in IndexedDB where asked). */
+  readonly labels: LabelEmbeddings;
 
   private constructor(
     private readonly model: string,
@@ -122,8 +61,15 @@ export class ClipEngine {
     private readonly preprocessor: PreprocessorConfig,
     private readonly sessions: ModelSessions,
     /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
-    private readonly textFiles: ReadonlyMap<Dtype, string>,
-  ) {}
+    textFiles: ReadonlyMap<Dtype, string>,
+  ) {
+    this.labels = new LabelEmbeddings({
+      model,
+      textFiles,
+      backend: () => this.sessions.info,
+      embedTexts: (texts, signal) => this.embedTexts(texts, { signal }),
+    });
+  }
 
   /** Texts run through the text tower by this engine (for tests of the label caches). */
   encodedTexts = 0;
@@ -195,7 +141,7 @@ export class ClipEngine {
     }
   }
 
-  get info(): EngineInfo {
+  get info(): ClipInfo {
     const s = this.sessions.info;
     return {
       model: this.model,
@@ -338,70 +284,19 @@ export class ClipEngine {
     return rankLabels(imageVectors[0]!, labels, labelVectors, this.logitScale);
   }
 
-  /**
-   * Each label's ensembled embedding. The cache holds promises, so concurrent classify calls
-   * with the same labels share one encoding instead of each starting their own. With `persist`
-   * (tag vocabularies, classify labels; not search queries) labels are also read from and kept
-   * in IndexedDB (label-store.ts), so a later visit does not encode them again.
-   */
+  /** Each label's embedding, ensembled over the templates (see LabelEmbeddings). */
   labelEmbeddings(
     labels: readonly string[],
     templates: readonly string[],
     signal: AbortSignal | undefined,
-    { persist = false }: { persist?: boolean } = {},
+    options: { persist?: boolean } = {},
   ): Promise<Float32Array[]> {
-    const keyOf = (label: string): string => `${templates.join('\u0000')}\u0001${label}`;
-    const pending = new Map<string, Promise<Float32Array>>();
-    for (const label of labels) {
-      const cached = this.labelCache.get(keyOf(label));
-      if (cached) pending.set(label, cached);
-    }
-    const missing = [...new Set(labels.filter((label) => !pending.has(label)))];
-    if (missing.length > 0) {
-      const encoded = this.encodeLabels(missing, templates, signal, persist);
-      missing.forEach((label, i) => {
-        const vector = encoded.then((vectors) => vectors[i]!);
-        // A failed (or aborted) encoding must not stay cached for the next caller.
-        vector.catch(() => this.labelCache.delete(keyOf(label)));
-        this.labelCache.set(keyOf(label), vector);
-        pending.set(label, vector);
-      });
-    }
-    return Promise.all(labels.map((label) => pending.get(label)!));
-  }
-
-  /** The labels' ensembled vectors: stored ones read, the rest encoded (and stored). */
-  private async encodeLabels(
-    labels: readonly string[],
-    templates: readonly string[],
-    signal: AbortSignal | undefined,
-    persist: boolean,
-  ): Promise<Float32Array[]> {
-    const { device, dtype } = this.sessions.info;
-    const textFile = this.textFiles.get(dtype);
-    const space: LabelSpace | undefined = persist && textFile ? { model: this.model, textFile, device, dtype, templates } : undefined;
-    const out: (Float32Array | undefined)[] = space ? await readLabels(space, labels) : labels.map(() => undefined);
-    const todo = labels.filter((_, i) => !out[i]);
-    if (todo.length > 0) {
-      const vectors = await this.embedTexts(
-        todo.flatMap((label) => fillTemplates(label, templates)),
-        { signal },
-      );
-      const fresh: [string, Float32Array][] = todo.map((label, i) => [
-        label,
-        ensemble(vectors.slice(i * templates.length, (i + 1) * templates.length)),
-      ]);
-      const byLabel = new Map(fresh);
-      labels.forEach((label, i) => (out[i] ??= byLabel.get(label)));
-      // Only if the backend did not change meanwhile (a WebGPU fallback): else the key would lie.
-      if (space && this.sessions.info.device === device && this.sessions.info.dtype === dtype) void writeLabels(space, fresh);
-    }
-    return out as Float32Array[];
+    return this.labels.get(labels, templates, signal, options);
   }
 
   /** How many label embeddings are cached (for tests of the cache). */
   get cachedLabels(): number {
-    return this.labelCache.size;
+    return this.labels.size;
   }
 
   loseDeviceForTest(): Promise<void> {

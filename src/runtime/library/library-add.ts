@@ -3,14 +3,15 @@
 // Photos go in groups, each group's records written whole in one transaction, so a page closed
 // midway keeps every finished group and adding the same photos again does only what is left.
 import { ClipError, abortError } from '../../shared/errors';
-import type { VectorMaker, VectorStorage } from '../../core/vectors/library-file';
+import type { AddResult, LibraryWorkOptions, PhotoFailure, VectorStorage } from '../../shared/library';
+import type { WirePhoto } from '../../shared/wire';
 import { int8Residual } from '../../core/vectors/int8-refine';
-import { quantizeInt8 } from '../../core/vectors/vector-index';
+import { quantizeInt8 } from '../../core/vectors/int8-quantize';
+import type { VectorMaker } from '../../core/vectors/library-file';
 import type { ClipEngine } from '../engine/engine';
 import { identifyImage, type IdentifiedImage } from '../images/image-identity';
 import * as db from './library-db';
 import type { PhotoRecord } from './library-db';
-import type { AddResult, LibraryPhoto, PhotoFailure, WorkOptions } from '../../shared/library';
 
 /** Photos identified, looked up and embedded together; each group's records are one transaction. */
 const ADD_CHUNK = 16;
@@ -49,16 +50,16 @@ export const failureOf = (id: string, error: unknown): PhotoFailure =>
 /** Adds (or, in 'reindex' mode, re-embeds where stale) the photos; failures are listed, not thrown. */
 export async function indexPhotos(
   target: IndexingTarget,
-  photos: readonly LibraryPhoto[],
+  photos: readonly WirePhoto[],
   mode: 'add' | 'reindex',
-  { signal, onProgress }: WorkOptions,
+  { signal, onProgress }: LibraryWorkOptions,
 ): Promise<AddResult> {
   if (!Array.isArray(photos)) throw new ClipError('BAD_INPUT', 'photos must be an array of {id, image}');
   const result: AddResult = { added: [], unchanged: [], failed: [] };
   const seen = new Set<string>();
-  const valid: LibraryPhoto[] = [];
+  const valid: WirePhoto[] = [];
   photos.forEach((photo, i) => {
-    const id = (photo as Partial<LibraryPhoto> | undefined)?.id;
+    const id = (photo as Partial<WirePhoto> | undefined)?.id;
     try {
       checkId(id);
       if (seen.has(id as string)) throw new ClipError('BAD_INPUT', `the id ${JSON.stringify(id)} appears twice in this call`);
@@ -73,7 +74,7 @@ export async function indexPhotos(
   });
   const total = photos.length;
   let finished = photos.length - valid.length;
-  const identify = (chunk: readonly LibraryPhoto[]) =>
+  const identify = (chunk: readonly WirePhoto[]) =>
     Promise.all(chunk.map((p) => identifyImage(p.image, signal).catch((error: unknown) => failureOf(p.id, error))));
   // The next group is hashed while this one is embedded.
   let next = identify(valid.slice(0, ADD_CHUNK));
@@ -92,7 +93,7 @@ export async function indexPhotos(
 
 async function addChunk(
   target: IndexingTarget,
-  chunk: readonly LibraryPhoto[],
+  chunk: readonly WirePhoto[],
   identities: readonly (IdentifiedImage | PhotoFailure)[],
   result: AddResult,
   signal: AbortSignal | undefined,

@@ -3,7 +3,8 @@
 // Raw IndexedDB rather than idb-keyval: a photo's record and the library's meta change in one
 // transaction, and photos are found by id and by the hash of their bytes.
 import { ClipError } from '../../shared/errors';
-import type { VectorMaker, VectorStorage } from '../../core/vectors/library-file';
+import type { VectorStorage } from '../../shared/library';
+import type { VectorMaker } from '../../core/vectors/library-file';
 
 const DB_NAME = 'webclip-libraries';
 const DB_VERSION = 1;

@@ -4,10 +4,10 @@
 import { ClipError, abortError } from '../../shared/errors';
 import { dot } from '../../core/vectors/similarity';
 import { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_TEMPLATES } from '../../core/tags/tag-vocabulary';
-import { checkTagSelection, pickTags, type TagScore, type TagSelection } from '../../core/tags/tag-scores';
+import { checkTagSelection, pickTags, type TagSelection } from '../../core/tags/tag-scores';
 import { VectorIndex } from '../../core/vectors/vector-index';
 import type { ClipEngine } from '../engine/engine';
-import type { PhotoTags, TagOptions, WorkOptions } from '../../shared/library';
+import type { LibraryWorkOptions, PhotoTags, TagOptions, TagScore } from '../../shared/library';
 
 function checkVocabulary(vocabulary: unknown): readonly string[] {
   const tags = vocabulary ?? DEFAULT_TAGS;
@@ -112,7 +112,7 @@ export async function tagEvery(
   tagger: Tagger,
   ids: readonly string[],
   vectorOf: (id: string) => Float32Array | undefined,
-  { signal, onProgress }: WorkOptions,
+  { signal, onProgress }: LibraryWorkOptions,
 ): Promise<PhotoTags[]> {
   const out: PhotoTags[] = [];
   let lastYield = performance.now();

@@ -3,6 +3,7 @@
 // the new name before its meta, so a failed import leaves no library behind, and an existing
 // library is never touched.
 import { ClipError } from '../../shared/errors';
+import type { ImportOptions } from '../../shared/library';
 import {
   LIBRARY_FILE_HASH,
   LIBRARY_FILE_PREFIX,
@@ -64,11 +65,6 @@ async function checkHash(file: Blob): Promise<void> {
   for (let at = 0; at < end; at += READ_SLICE) hash.update(await readBytes(file, at, Math.min(end, at + READ_SLICE)));
   const stored = toHex(await readBytes(file, end, file.size));
   if (stored !== hash.hex()) throw new ClipError('BAD_LIBRARY_FILE', 'not a webclip library export: its checksum does not match (the file is damaged)');
-}
-
-export interface ImportOptions {
-  /** Import under this name instead of the one in the file. */
-  readonly name?: string;
 }
 
 /** Imports a library file for the engine's model; returns the name it was stored under. */

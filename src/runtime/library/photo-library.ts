@@ -3,31 +3,18 @@
 // Invariants: one record per photo id; a record is written whole (its vector complete) in the
 // same transaction as the library's meta; a vector is only searched by the model that made it.
 import { ClipError } from '../../shared/errors';
-import type { VectorMaker } from '../../core/vectors/library-file';
-import { refineDepth, refineHits, type Int8Stored } from '../../core/vectors/int8-refine';
-import { findDuplicateGroups } from '../../core/vectors/near-duplicates';
+import type { AddResult, LibraryInfo, LibraryOptions, LibraryWorkOptions, PhotoHit, PhotoTags, TagOptions, TagScore } from '../../shared/library';
+import type { WireImage, WirePhoto } from '../../shared/wire';
 import { PREPROCESS_VERSION } from '../../core/image/preprocess';
-import type { TagScore } from '../../core/tags/tag-scores';
+import { refineDepth, refineHits, type Int8Stored } from '../../core/vectors/int8-refine';
+import type { VectorMaker } from '../../core/vectors/library-file';
+import { findDuplicateGroups } from '../../core/vectors/near-duplicates';
 import { VectorIndex } from '../../core/vectors/vector-index';
-import type { WireImage } from '../../shared/wire';
 import type { ClipEngine } from '../engine/engine';
-import { checkId, indexPhotos, MAX_ID_LENGTH, type IndexingTarget } from './library-add';
+import { checkId, indexPhotos, type IndexingTarget } from './library-add';
 import * as db from './library-db';
 import type { LibraryMeta, PhotoRecord } from './library-db';
 import { Taggers, tagEvery } from './library-tagging';
-import type {
-  AddResult,
-  LibraryInfo,
-  LibraryOptions,
-  LibraryPhoto,
-  PhotoFailure,
-  PhotoHit,
-  PhotoTags,
-  TagOptions,
-  WorkOptions,
-} from '../../shared/library';
-
-export type { AddResult, LibraryInfo, LibraryOptions, LibraryPhoto, PhotoFailure, PhotoHit, PhotoTags, TagOptions, WorkOptions };
 
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
 export const DEFAULT_K = 20;
@@ -39,15 +26,6 @@ function checkK(k: unknown): number {
   }
   return value;
 }
-
-/** Libraries open in this worker, by name: one instance each, so their writes queue up in one place. */
-const open = new Map<string, Promise<PhotoLibrary>>();
-
-// The database deleted (or upgraded) by another tab: what is in memory may be gone. Each open
-// library is closed; the next call opens it again from what IndexedDB holds now.
-db.onDatabaseReset(() => {
-  for (const opening of open.values()) void opening.then((library) => library.close(), () => undefined);
-});
 
 export class PhotoLibrary {
   /** Ids whose stored vectors another model made: not in the index until reindexed. */
@@ -66,58 +44,12 @@ export class PhotoLibrary {
     this.taggers = new Taggers(engine);
   }
 
-  /** Opens (or creates) the library `name` for the engine's model. */
-  static open(engine: ClipEngine, name: string, options: LibraryOptions = {}): Promise<PhotoLibrary> {
-    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_ID_LENGTH) {
-      return Promise.reject(new ClipError('BAD_INPUT', 'a library name must be a non-empty string'));
-    }
-    if (options.storage !== undefined && options.storage !== 'float32' && options.storage !== 'int8') {
-      return Promise.reject(new ClipError('BAD_INPUT', `storage must be 'float32' or 'int8', got ${String(options.storage)}`));
-    }
-    const existing = open.get(name);
-    if (existing) {
-      return existing.then((library) => {
-        if (library.closed) {
-          // Closed because it was deleted under it: open (or create) it again.
-          if (open.get(name) === existing) open.delete(name);
-          return PhotoLibrary.open(engine, name, options);
-        }
-        if (library.engine !== engine) throw new ClipError('INTERNAL', 'a library is open with another engine');
-        return library;
-      });
-    }
-    const opening = PhotoLibrary.load(engine, name, options);
-    open.set(name, opening);
-    opening.catch(() => open.delete(name));
-    return opening;
-  }
-
-  /** Closes every open library (the engine they use is going away). */
-  static closeAll(): void {
-    for (const opening of open.values()) void opening.then((library) => library.close(), () => undefined);
-    open.clear();
-  }
-
-  static async delete(name: string): Promise<void> {
-    const opening = open.get(name);
-    open.delete(name);
-    const library = await opening?.catch(() => undefined);
-    if (library) {
-      await library.writing.catch(() => undefined);
-      library.close();
-    }
-    await db.deleteLibrary(name);
-  }
-
-  static list(): Promise<LibraryMeta[]> {
-    return db.listMetas();
-  }
-
   private static maker(engine: ClipEngine): VectorMaker {
     return { model: engine.info.model, prep: PREPROCESS_VERSION };
   }
 
-  private static async load(engine: ClipEngine, name: string, options: LibraryOptions): Promise<PhotoLibrary> {
+  /** The library `name` as IndexedDB holds it (created when absent), for the engine's model. */
+  static async restore(engine: ClipEngine, name: string, options: LibraryOptions): Promise<PhotoLibrary> {
     const maker = PhotoLibrary.maker(engine);
     const dim = engine.info.dim;
     let meta = await db.getMeta(name);
@@ -144,7 +76,7 @@ export class PhotoLibrary {
     const library = new PhotoLibrary(engine, meta, index);
     try {
       await db.readPhotos(name, (records) => {
-        for (const record of records) library.load(record);
+        for (const record of records) library.place(record);
       });
     } catch (error) {
       index.dispose();
@@ -163,7 +95,7 @@ export class PhotoLibrary {
       isStale: (id) => this.stale.has(id),
       isFresh: (record): record is PhotoRecord => this.isFresh(record),
       indexed: (id) => this.index.has(id),
-      load: (record) => this.load(record),
+      load: (record) => this.place(record),
       store: (records) => this.store(records),
     };
   }
@@ -184,7 +116,7 @@ export class PhotoLibrary {
   }
 
   /** Puts a stored record into the index, or into `stale` when another model made it. */
-  private load(record: PhotoRecord): void {
+  private place(record: PhotoRecord): void {
     if (record.model !== this.meta.model || record.prep !== this.meta.prep || record.vector.byteLength !== this.vectorBytes) {
       this.stale.add(record.id);
       this.index.remove(record.id);
@@ -205,6 +137,16 @@ export class PhotoLibrary {
 
   get name(): string {
     return this.meta.name;
+  }
+
+  /** Closed: deleted under it, or its engine went away. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Whether this library was opened for `engine`. */
+  belongsTo(engine: ClipEngine): boolean {
+    return this.engine === engine;
   }
 
   info(): LibraryInfo {
@@ -241,7 +183,7 @@ export class PhotoLibrary {
    * adding the same photos again only does what is left. A photo that fails is reported in
    * `failed` and the others are indexed.
    */
-  add(photos: readonly LibraryPhoto[], options: WorkOptions = {}): Promise<AddResult> {
+  add(photos: readonly WirePhoto[], options: LibraryWorkOptions = {}): Promise<AddResult> {
     return this.serialize(() => {
       this.live();
       return indexPhotos(this.target(), photos, 'add', options);
@@ -249,7 +191,7 @@ export class PhotoLibrary {
   }
 
   /** Re-embeds the given photos where their stored vectors are stale; the others are `unchanged`. */
-  reindex(photos: readonly LibraryPhoto[], options: WorkOptions = {}): Promise<AddResult> {
+  reindex(photos: readonly WirePhoto[], options: LibraryWorkOptions = {}): Promise<AddResult> {
     return this.serialize(() => {
       this.live();
       return indexPhotos(this.target(), photos, 'reindex', options);
@@ -266,7 +208,7 @@ export class PhotoLibrary {
     await this.gone(db.putPhotos(meta, records));
     // Only once the transaction has committed does the index show them.
     this.meta = meta;
-    for (const r of records) this.load(r);
+    for (const r of records) this.place(r);
   }
 
   /** Removes photos by id; returns how many were in the library. */
@@ -361,7 +303,7 @@ export class PhotoLibrary {
   }
 
   /** Every photo's tags. Each tag is encoded once; the scoring runs on the SIMD kernel. */
-  async tagAll(options: TagOptions & WorkOptions = {}): Promise<PhotoTags[]> {
+  async tagAll(options: TagOptions & LibraryWorkOptions = {}): Promise<PhotoTags[]> {
     this.live();
     const { signal, onProgress } = options;
     const held = this.taggers.hold(options, signal);

@@ -1,6 +1,6 @@
 // Sums per-file download progress into one overall figure: several files download at once,
 // and a progress bar wants one number. Files read from the cache report nothing.
-import type { ProgressEvent } from '../../shared/wire';
+import type { ProgressEvent } from '../../shared/progress';
 
 export class DownloadProgress {
   private readonly files = new Map<string, { loaded: number; total: number | undefined }>();

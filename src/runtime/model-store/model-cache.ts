@@ -1,34 +1,13 @@
-// `modelCache`: what the page can see and do with the models in webclip's IndexedDB cache.
-// Runs on the page or in a worker: the cache is the origin's, shared by every tab.
+// What `modelCache` (src/page/model-cache.ts) sees and does with the models in webclip's
+// IndexedDB cache, run in a worker: the cache is the origin's, shared by every tab.
 import { clear, del, entries } from 'idb-keyval';
-import { DTYPES, modelFile, type Dtype } from '../../core/model/dtype-choice';
+import type { CachedModel, CacheUsage } from '../../shared/models';
+import { DTYPES, modelFile } from '../../core/model/model-files';
 import { manifestBytes, parseManifest } from '../../core/model/model-manifest';
 import { deleteLabels } from '../engine/label-store';
 import { chunkStore, deleteChunks, manifestStore } from './chunk-store';
 
-export interface CachedModel {
-  readonly id: string;
-  /** Where it was downloaded from, or 'local' for files picked from disk. */
-  readonly source: string;
-  /** Dtypes whose vision and text files are both cached. */
-  readonly dtypes: readonly Dtype[];
-  readonly files: number;
-  readonly bytes: number;
-  /** When a load last added files (ms since the epoch). */
-  readonly updatedAt: number;
-}
-
-export interface CacheUsage {
-  readonly models: number;
-  /** Bytes of model files webclip holds. */
-  readonly bytes: number;
-  /** The origin's storage use and quota (navigator.storage.estimate), where the browser says. */
-  readonly usage?: number;
-  readonly quota?: number;
-  readonly persisted?: boolean;
-}
-
-async function list(): Promise<CachedModel[]> {
+export async function listCachedModels(): Promise<CachedModel[]> {
   const all = await entries<IDBValidKey, unknown>(manifestStore());
   const models: CachedModel[] = [];
   for (const [, value] of all) {
@@ -40,8 +19,8 @@ async function list(): Promise<CachedModel[]> {
   return models.sort((a, b) => b.updatedAt - a.updatedAt);
 }
 
-async function usage(): Promise<CacheUsage> {
-  const models = await list();
+export async function cacheUsage(): Promise<CacheUsage> {
+  const models = await listCachedModels();
   const bytes = models.reduce((sum, m) => sum + m.bytes, 0);
   const storage = globalThis.navigator?.storage;
   const estimate = await storage?.estimate?.().catch(() => undefined);
@@ -56,16 +35,15 @@ async function usage(): Promise<CacheUsage> {
 }
 
 /** Removes a model: its manifest first (from then on it is absent), then its chunks. */
-async function remove(id: string): Promise<void> {
+export async function deleteCachedModel(id: string): Promise<void> {
   await del(id, manifestStore());
   await deleteChunks(id);
   await deleteLabels(id);
 }
 
-async function clearAll(): Promise<void> {
+export async function clearModelCache(): Promise<void> {
   await clear(manifestStore());
   await clear(chunkStore());
   await deleteLabels();
 }
 
-export const modelCache = { list, usage, delete: remove, clear: clearAll } as const;

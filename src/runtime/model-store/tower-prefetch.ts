@@ -2,7 +2,9 @@
 // parsed and onnxruntime is loaded: reading 100+ MB from IndexedDB is the slow part of a warm
 // start, and its first second would otherwise pass waiting. Only when the files the start will
 // use are plain; a wrong guess would read hundreds of MB for nothing.
-import { modelFile, towersSmallerFirst, wasmFallbackCandidates, type Device, type Dtype } from '../../core/model/dtype-choice';
+import { wasmFallbackCandidates } from '../../core/model/dtype-choice';
+import { modelFile, towersSmallerFirst } from '../../core/model/model-files';
+import type { Device, Dtype } from '../../shared/clip';
 
 export interface CachedFiles {
   has(path: string): boolean;

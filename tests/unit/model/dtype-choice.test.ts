@@ -1,14 +1,9 @@
 // The pure rules behind backend and dtype choice (src/core/model/dtype-choice.ts) and the probe's
 // verdict (src/runtime/backend/webgpu-probe.ts compareProbe): which files each backend tries, what is refused.
 import { describe, expect, it } from 'vitest';
-import {
-  dtypeCandidates,
-  isSoftwareAdapter,
-  modelFile,
-  probeReferenceDtypes,
-  wasmFallbackCandidates,
-  type AdapterIdentity,
-} from '../../../src/core/model/dtype-choice';
+import { dtypeCandidates, probeReferenceDtypes, wasmFallbackCandidates } from '../../../src/core/model/dtype-choice';
+import { isSoftwareAdapter, type AdapterIdentity } from '../../../src/core/model/software-adapter';
+import { modelFile } from '../../../src/core/model/model-files';
 import { ClipError } from '../../../src/shared/errors';
 import { compareProbe, PROBE_MIN_COSINE } from '../../../src/runtime/backend/webgpu-probe';
 

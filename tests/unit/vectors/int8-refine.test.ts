@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { int8Residual, refineDepth, refinedScore, refineHits, type Int8Stored } from '../../../src/core/vectors/int8-refine';
 import { l2Normalize } from '../../../src/core/vectors/similarity';
 import { mulberry32 } from '../../../src/core/vectors/seeded-random';
-import { quantizeInt8 } from '../../../src/core/vectors/vector-index';
+import { quantizeInt8 } from '../../../src/core/vectors/int8-quantize';
 
 function randomUnit(random: () => number, dim: number): Float32Array {
   const v = Float32Array.from({ length: dim }, () => random() * 2 - 1);

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { compileKernels, generatedSource, GENERATED_PATH } from '../../../scripts/build-kernels';
 import { ClipError } from '../../../src/shared/errors';
 import { topK } from '../../../src/core/vectors/top-k';
-import { quantizeInt8, VectorIndex, type VectorStorage } from '../../../src/core/vectors/vector-index';
+import { VectorIndex } from '../../../src/core/vectors/vector-index';
+import { quantizeInt8 } from '../../../src/core/vectors/int8-quantize';
+import type { VectorStorage } from '../../../src/shared/library';
 import { VECTOR_KERNELS_WASM_BASE64 } from '../../../src/core/vectors/vector-kernels-wasm';
 
 const KERNELS = ['wasm', 'js'] as const;
