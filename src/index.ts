@@ -17,6 +17,7 @@ export type {
   Dtype,
   EmbedOptions,
   ImageInput,
+  LabelOptions,
   LabelScore,
   TextEmbeddings,
 } from './shared/clip';

@@ -2,7 +2,9 @@
 // model's files coming from the local server (cold: download and store), from IndexedDB (warm:
 // read and check every chunk) and from Blobs already in memory with the cache off (the floor),
 // and measures IndexedDB write and read throughput of the model store itself.
-import { createClip } from '../../src/page/create-clip';
+// The test entry's createClip (src/testing/): the in-memory floor needs its `noCache` hook, and
+// every start of the table runs the same worker.
+import { createTestClip as createClip } from '../../src/testing/test-clip';
 import { modelFile } from '../../src/core/model/model-files';
 import type { Dtype } from '../../src/shared/clip';
 import { ModelStore } from '../../src/runtime/model-store/model-store';

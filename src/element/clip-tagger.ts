@@ -37,8 +37,6 @@ export interface ClipErrorDetail {
 const DEFAULT_LABELS = ['photo', 'drawing', 'screenshot', 'document'];
 /** Events bubble out of the shadow root, so a page can listen on any ancestor. */
 const EVENT = { bubbles: true, composed: true } as const;
-/** CLIP's zero-shot prompt: a label alone scores worse than "a photo of a …". */
-const PROMPT = (label: string) => `a photo of a ${label}.`;
 
 interface Photo {
   name: string;
@@ -226,8 +224,9 @@ export class ClipTagger extends HTMLElement {
 
   private async vectorsOfLabels(): Promise<Float32Array[]> {
     const clip = await this.clipNow();
-    const labels = this.labels;
-    this.labelVectors ??= clip.embedTexts(labels.map(PROMPT));
+    // The engine's label path, as classify scores labels (its default prompt, "a photo of a …"):
+    // cached there and in IndexedDB, so labels every element shares are encoded once.
+    this.labelVectors ??= clip.embedLabels(this.labels);
     return this.labelVectors;
   }
 

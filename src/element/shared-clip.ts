@@ -29,6 +29,3 @@ export function sharedClip(key: SharedClipKey, onProgress?: ClipOptions['onProgr
   clip.then(done, done);
   return clip;
 }
-
-/** How many Clips the elements of this page have started (for tests: one per model). */
-export const sharedClipCount = (): number => shared.size;

@@ -6,28 +6,11 @@ import { ClipError } from '../shared/errors';
 import { installTransferHandlers } from '../shared/transfer-handlers';
 import type { Answer, WorkerApi } from '../shared/worker-api';
 import { resolveModel } from '../core/model/registry';
-import type { SessionTestHooks } from '../runtime/backend/model-sessions';
-import type { StoreHooks } from '../runtime/model-store/model-store';
 import { startClipWorker } from './clip-worker';
 import { prepareImages } from './image-input';
 import { libraryClient, type LibraryLink } from './library-client';
 import { defaultOrtUrl } from './ort-files';
 import { WorkerConnection, type CallPolicy } from './worker-connection';
-
-/** For webclip's own tests: faults injected on purpose. */
-export interface ClipTestOptions {
-  testHooks?: SessionTestHooks & StoreHooks;
-}
-
-/** The worker's test-only methods. */
-interface WorkerTestApi {
-  loseDeviceForTest(): Promise<void>;
-  cachedLabels(): Promise<number>;
-  encodedTexts(): Promise<number>;
-  exitForTest(): Promise<void>;
-  peakHeldImages(): Promise<number>;
-  failLibraryWritesForTest(count: number): Promise<void>;
-}
 
 /** `wasmBaseUrl` for the worker: absolute (the worker's own URL is not the page's), or absent. */
 function ortFolder(ortUrl: string | URL | undefined): { wasmBaseUrl?: string } {
@@ -65,30 +48,27 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
 }
 
-/** Key of the test-only methods on a Clip (not exported from the package's entry). */
-export const testAccess = Symbol('webclip.testAccess');
-
-export interface ClipTestAccess {
-  loseDevice(): Promise<void>;
-  /** Label embeddings held by classify's cache. */
-  cachedLabels(): Promise<number>;
-  /** Texts the worker's engine has run through the text tower. */
-  encodedTexts(): Promise<number>;
-  /** Terminates the worker from the page, as the browser does to one out of memory. */
-  crashWorker(): Promise<void>;
-  /** Makes the worker close itself. */
-  exitWorker(): Promise<void>;
-  /** The most images the engine held decoded at once since the last call of this. */
-  peakHeldImages(): Promise<number>;
-  /** The next `count` library write transactions fail as a full disk would. */
-  failLibraryWrites(count: number): Promise<void>;
-  /** Workers started after a crash. */
-  restarts(): number;
+/**
+ * What webclip's own tests change in a Clip (src/testing/test-clip.ts): the worker it starts,
+ * and fields added to the worker's load options. Not reachable from the package's entries.
+ */
+export interface ClipInternals {
+  readonly startWorker?: (workerUrl: string | URL | undefined) => Worker;
+  readonly loadExtras?: object;
 }
 
-export async function createClip(options: ClipOptions & ClipTestOptions = {}): Promise<Clip> {
+/** Starts webclip's worker, loads the model in it, and returns the Clip that talks to it. */
+export async function createClip(options: ClipOptions = {}): Promise<Clip> {
+  return (await openClip(options)).clip;
+}
+
+/** createClip, with the connection to the worker (the test entry watches and breaks it). */
+export async function openClip(
+  options: ClipOptions,
+  internals: ClipInternals = {},
+): Promise<{ clip: Clip; connection: WorkerConnection<ClipInfo> }> {
   installTransferHandlers();
-  const model = resolveModel(options?.model, location.href);
+  const model = resolveModel(options.model, location.href);
   if (options.signal?.aborted) throw new ClipError('ABORTED', 'createClip was aborted before it started');
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new ClipError('BAD_INPUT', `threads must be a positive integer, got ${String(options.threads)}`);
@@ -100,11 +80,11 @@ export async function createClip(options: ClipOptions & ClipTestOptions = {}): P
     dtype: options.dtype ?? 'auto',
     ...ort,
     numThreads: options.threads ?? defaultThreads(),
-    ...(options.testHooks ? { hooks: options.testHooks, storeHooks: options.testHooks } : {}),
+    ...internals.loadExtras,
   } as const;
   let info: ClipInfo | undefined;
   const connection = new WorkerConnection(
-    () => startClipWorker(options.workerUrl),
+    () => (internals.startWorker ?? startClipWorker)(options.workerUrl),
     // A restarted worker loads from the model cache, without the caller's signal (createClip
     // has long returned), still reporting progress.
     (remote, first) =>
@@ -125,22 +105,10 @@ export async function createClip(options: ClipOptions & ClipTestOptions = {}): P
   // Library calls carry no engine info.
   const call: LibraryLink['call'] = (work, policy) => (disposed ? Promise.reject(disposedError()) : connection.call(work, policy));
   const link: LibraryLink = { call };
-  const tests = async () => (await connection.remote()) as unknown as Comlink.Remote<WorkerTestApi>;
-  const access: ClipTestAccess = {
-    loseDevice: async () => (await tests()).loseDeviceForTest(),
-    cachedLabels: async () => (await tests()).cachedLabels(),
-    encodedTexts: async () => (await tests()).encodedTexts(),
-    crashWorker: () => connection.crashForTest(),
-    exitWorker: async () => (await tests()).exitForTest(),
-    peakHeldImages: async () => (await tests()).peakHeldImages(),
-    failLibraryWrites: async (count) => (await tests()).failLibraryWritesForTest(count),
-    restarts: () => connection.restarts,
-  };
   // Safe to run again on a new worker: reads, and inputs that were not transferred away.
   const SAFE = { retry: true } as const;
   const once = (transfer: readonly Transferable[]): CallPolicy => ({ retry: transfer.length === 0 });
-  const clip: Clip & { [testAccess]: ClipTestAccess } = {
-    [testAccess]: access,
+  const clip: Clip = {
     get info() {
       return info!;
     },
@@ -165,6 +133,11 @@ export async function createClip(options: ClipOptions & ClipTestOptions = {}): P
         once(transfer),
       );
     },
+    async embedLabels(labels, { templates, signal } = {}) {
+      const labelList = stringList(labels, 'labels');
+      const templateList = templates === undefined ? undefined : stringList(templates, 'templates');
+      return live((remote) => remote.embedLabels(labelList, templateList, signal), SAFE);
+    },
     async library(name, libraryOptions = {}) {
       const { storage, allowStale } = libraryOptions;
       const opened = await call(
@@ -188,5 +161,5 @@ export async function createClip(options: ClipOptions & ClipTestOptions = {}): P
       await connection.close();
     },
   };
-  return clip;
+  return { clip, connection };
 }

@@ -32,8 +32,6 @@ let lockCounter = 0;
 export class WorkerConnection<Loaded> {
   private current: Promise<Generation>;
   private closed = false;
-  /** Workers started after a crash (for tests and info). */
-  restarts = 0;
 
   /**
    * @param startWorker makes a new Worker (throws a ClipError for a bad URL).
@@ -99,7 +97,6 @@ export class WorkerConnection<Loaded> {
     if (!generation.dead) return generation;
     if (!generation.replaced) {
       generation.replaced = true;
-      this.restarts++;
       this.current = this.spawn(false);
     }
     return this.current;
@@ -119,14 +116,9 @@ export class WorkerConnection<Loaded> {
     }
   }
 
-  /** The live worker's remote (a new one if the last died), for the test-only calls. */
+  /** The live worker's remote (a new one if the last died). */
   async remote(): Promise<Comlink.Remote<WorkerApi>> {
     return (await this.live()).remote;
-  }
-
-  /** Terminates the worker as a crash would (tests only). */
-  async crashForTest(): Promise<void> {
-    (await this.current).worker.terminate();
   }
 
   async close(): Promise<void> {

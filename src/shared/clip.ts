@@ -73,11 +73,14 @@ export interface EmbedOptions {
   onProgress?: ProgressCallback;
 }
 
-export interface ClassifyOptions {
+/** How labels become embeddings (classify, embedLabels). */
+export interface LabelOptions {
   /** Prompt templates with `{}` for the label, averaged per label; default `["a photo of a {}."]`. */
   templates?: readonly string[];
   signal?: AbortSignal;
 }
+
+export type ClassifyOptions = LabelOptions;
 
 /** One label's score from `classify` (softmax over the labels: scores sum to 1). */
 export interface LabelScore {
@@ -97,6 +100,13 @@ export interface Clip {
   embedTexts(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<TextEmbeddings>;
   /** Labels scored by softmax(logitScale × cosine), best first; scores sum to 1. */
   classify(image: ImageInput, labels: readonly string[], options?: ClassifyOptions): Promise<LabelScore[]>;
+  /**
+   * One embedding per label, as classify scores them: each template filled with the label,
+   * embedded, averaged and L2-normalized (CLIP's prompt ensembling). Cached per model, in
+   * memory and IndexedDB: labels asked for again are not encoded again. With `rankLabels`, an
+   * app classifies embeddings it keeps without embedding its images again.
+   */
+  embedLabels(labels: readonly string[], options?: LabelOptions): Promise<Float32Array[]>;
   /**
    * Opens (or creates) the persistent photo library `name`, bound to this model. A library
    * indexed by another model rejects with MODEL_MISMATCH unless `allowStale` (then `reindex`).

@@ -29,6 +29,7 @@ export interface WorkerApi {
   embedTexts(texts: string[], signal?: AbortSignal): Promise<Answer<{ vectors: Float32Array[]; truncated: number[] }>>;
   embedImages(images: WireImage[], signal?: AbortSignal, onProgress?: ProgressCallback): Promise<Answer<Float32Array[]>>;
   classify(image: WireImage, labels: string[], templates?: string[], signal?: AbortSignal): Promise<Answer<LabelScore[]>>;
+  embedLabels(labels: string[], templates?: string[], signal?: AbortSignal): Promise<Answer<Float32Array[]>>;
   /**
    * Takes the Web Lock `name` and never releases it: the browser does when the worker ends,
    * however it ends, which is how the page learns of it (src/page/worker-connection.ts).

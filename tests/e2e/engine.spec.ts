@@ -275,6 +275,56 @@ test.describe('engine', () => {
       expect(cosine(r.vector, ref), `${r.kind} ${r.index}`).toBeGreaterThanOrEqual(0.9999);
     }
   });
+
+  test('embedLabels gives the label vectors classify scores with, from the label cache', async ({ shared: page }, testInfo) => {
+    const device = deviceOf(testInfo);
+    await useClip(page, { device, dtype: 'fp32' });
+    const labels = reference.texts.slice(0, 4).map((t) => t.text);
+    const out = await page.evaluate(
+      async ({ labels, file }) => {
+        const clip = window.clip!;
+        const access = window.webclip.access(clip);
+        const asArrays = (vectors: Float32Array[]) => vectors.map((v) => Array.from(v));
+        // Template "{}": each label's vector is the label's own text embedding. The labels are
+        // encoded once (here, or by the classify test before); then only a new label runs.
+        await clip.embedLabels(labels, { templates: ['{}'] });
+        const encodedBefore = await access.encodedTexts();
+        const first = await clip.embedLabels([`a label never asked for ${Math.random()}`, ...labels], { templates: ['{}'] });
+        const encodedFirst = (await access.encodedTexts()) - encodedBefore;
+        const again = await clip.embedLabels(labels, { templates: ['{}'] });
+        const encodedAgain = (await access.encodedTexts()) - encodedBefore - encodedFirst;
+        const image = await window.webclip.fixtureImage('blob', file);
+        const [vector] = await clip.embedImages([image]);
+        const ranked = window.webclip.rankLabels(vector!, labels, again, clip.info.logitScale);
+        const classified = await clip.classify(await window.webclip.fixtureImage('blob', file), labels, { templates: ['{}'] });
+        // The default template is classify's (and <clip-tagger>'s): "a photo of a {}."
+        const defaults = await clip.embedLabels(['dog', 'cat']);
+        const prompts = await clip.embedTexts(['a photo of a dog.', 'a photo of a cat.']);
+        return {
+          first: asArrays(first.slice(1)),
+          again: asArrays(again),
+          encodedFirst,
+          encodedAgain,
+          ranked,
+          classified,
+          defaults: asArrays(defaults),
+          prompts: asArrays(prompts),
+        };
+      },
+      { labels, file: files[0]! },
+    );
+    expect(out.encodedFirst).toBe(1);
+    expect(out.encodedAgain).toBe(0);
+    out.first.forEach((v, i) => {
+      expect(cosine(v, reference.texts[i]!.text_embeds.fp32), labels[i]).toBeGreaterThanOrEqual(0.9999);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    });
+    // Copies: the vectors a call takes away leave the cache whole for the next call.
+    expect(out.again).toEqual(out.first);
+    expect(out.ranked.map((r) => r.label)).toEqual(out.classified.map((r) => r.label));
+    out.ranked.forEach((r, k) => expect(r.score).toBeCloseTo(out.classified[k]!.score, 5));
+    out.defaults.forEach((v, i) => expect(cosine(v, out.prompts[i]!)).toBeGreaterThanOrEqual(0.99999));
+  });
 });
 
 /** The JPEG without its APP2 ICC_PROFILE segments (everything else byte for byte). */

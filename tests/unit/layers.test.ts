@@ -81,8 +81,6 @@ describe('the layers', () => {
     expect(violations(inside('page'), (i, file) => {
       if (i.isPackage) return i.target === 'comlink';
       if (i.target === 'src/worker/clip.worker.ts') return file === 'src/page/clip-worker.ts';
-      // Until the test hooks leave the published API (issue 16, part 3).
-      if (i.typeOnly && file === 'src/page/create-clip.ts' && under(i.target, 'runtime')) return true;
       return under(i.target, 'shared', 'core', 'page');
     })).toEqual([]);
   });
@@ -105,6 +103,11 @@ describe('the layers', () => {
       if (i.isPackage) return file.startsWith('src/demo/') && i.target === 'idb-keyval'; // the demo's own preview store
       return i.target === 'src/index.ts' || dirname(i.target) === dirname(file);
     })).toEqual([]);
+  });
+
+  it('the test entry (src/testing) is reached by nothing that ships', () => {
+    const shipped = files.filter((f) => !f.path.startsWith('src/testing/'));
+    expect(violations(shipped, (i) => !under(i.target, 'testing'))).toEqual([]);
   });
 
   it('no source folder holds more than 15 files', () => {

@@ -20,9 +20,22 @@ import { ModelStore, type StoreHooks } from '../model-store/model-store';
 import { towerFilesToPrefetch } from '../model-store/tower-prefetch';
 import { LabelEmbeddings } from './label-embeddings';
 
-export interface EngineOptions extends LoadOptions {
-  hooks?: SessionTestHooks;
+/**
+ * What only webclip's own tests give a load (src/testing/): faults injected on purpose and an
+ * observer of the engine's work. Never part of the worker API.
+ */
+export interface EngineInternals {
+  sessionHooks?: SessionTestHooks;
   storeHooks?: StoreHooks;
+  observer?: EngineObserver;
+}
+
+/** Told of the engine's work as it happens (tests: the label caches, streaming). */
+export interface EngineObserver {
+  /** Texts run through the text tower. */
+  textsEncoded?(count: number): void;
+  /** Images decoded and preprocessed (+n) or run or dropped (−n): held in memory meanwhile. */
+  imagesHeld?(delta: number): void;
 }
 
 export interface CallOptions {
@@ -59,9 +72,11 @@ export class ClipEngine {
     readonly logitScale: number,
     private readonly tokenizer: ClipTokenizer,
     private readonly preprocessor: PreprocessorConfig,
-    private readonly sessions: ModelSessions,
+    /** Both towers, on the backend in use. */
+    readonly sessions: ModelSessions,
     /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
     textFiles: ReadonlyMap<Dtype, string>,
+    private readonly observer: EngineObserver | undefined,
   ) {
     this.labels = new LabelEmbeddings({
       model,
@@ -71,19 +86,10 @@ export class ClipEngine {
     });
   }
 
-  /** Texts run through the text tower by this engine (for tests of the label caches). */
-  encodedTexts = 0;
-  /**
-   * Images decoded and preprocessed, waiting for their batch to run, and the most there have
-   * been at once: a call streams its images (two batches at a time), it never holds them all.
-   */
-  private readonly heldImages = new Set<ImageTensor>();
-  peakHeldImages = 0;
-
-  static async load(options: EngineOptions, call: CallOptions = {}): Promise<ClipEngine> {
+  static async load(options: LoadOptions, call: CallOptions = {}, internals: EngineInternals = {}): Promise<ClipEngine> {
     const { model } = options;
     const { signal, onProgress } = call;
-    const store = await ModelStore.open(model.id, model.source, options.storeHooks);
+    const store = await ModelStore.open(model.id, model.source, internals.storeHooks);
     store.prefetch(towerFilesToPrefetch(store, options.device, options.dtype, 'gpu' in navigator));
     const progress = new DownloadProgress((event) => onProgress?.(event));
     const readOptions = (path: string, readSignal?: AbortSignal) => ({
@@ -114,7 +120,7 @@ export class ClipEngine {
         numThreads: options.numThreads,
         ...(signal ? { signal } : {}),
         onStatus: ({ phase, message }) => onProgress?.({ phase, message }),
-        ...(options.hooks ? { hooks: options.hooks } : {}),
+        ...(internals.sessionHooks ? { hooks: internals.sessionHooks } : {}),
       });
       store.dropPrefetched();
       if (signal?.aborted) {
@@ -133,7 +139,7 @@ export class ClipEngine {
           return hash ? [[d, hash]] : [];
         }),
       );
-      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions, textFiles);
+      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions, textFiles, internals.observer);
     } catch (error) {
       store.dropPrefetched();
       await store.discard();
@@ -189,7 +195,7 @@ export class ClipEngine {
       packed = new BigInt64Array(rows * longest);
       for (let r = 0; r < rows; r++) packed.set(ids.subarray(r * width, r * width + longest), r * longest);
     }
-    this.encodedTexts += rows;
+    this.observer?.textsEncoded?.(rows);
     const block = await this.sessions.runText(packed, [rows, longest]);
     return { vectors: normalizeRows(block, rows), truncated };
   }
@@ -211,18 +217,15 @@ export class ClipEngine {
           this.decodeSlot(async () => {
             const tensor = await this.prepareImage(images[i]!, signal);
             mine.add(tensor);
-            this.heldImages.add(tensor);
-            this.peakHeldImages = Math.max(this.peakHeldImages, this.heldImages.size);
+            this.observer?.imagesHeld?.(1);
             return tensor;
           }),
         run: async (batch) => {
           try {
             return await this.embedTensors(batch);
           } finally {
-            for (const tensor of batch) {
-              mine.delete(tensor);
-              this.heldImages.delete(tensor);
-            }
+            for (const tensor of batch) mine.delete(tensor);
+            this.observer?.imagesHeld?.(-batch.length);
           }
         },
         signal,
@@ -230,7 +233,8 @@ export class ClipEngine {
       });
     } finally {
       // Prepared but never run (an abort, a failed batch): no longer held either.
-      for (const tensor of mine) this.heldImages.delete(tensor);
+      this.observer?.imagesHeld?.(-mine.size);
+      mine.clear();
     }
     const { embeddings, failures } = result;
     if (failures.length > 0) {
@@ -284,6 +288,17 @@ export class ClipEngine {
     return rankLabels(imageVectors[0]!, labels, labelVectors, this.logitScale);
   }
 
+  /**
+   * The labels' embeddings as classify scores them (each ensembled over the templates), through
+   * the label cache; copies, which the caller may transfer without emptying the cache.
+   */
+  async embedLabels(labels: readonly string[], options: CallOptions & { templates?: readonly string[] | undefined } = {}): Promise<Float32Array[]> {
+    checkLabels(labels);
+    const templates = checkTemplates(options.templates ?? DEFAULT_TEMPLATES);
+    const vectors = await this.labelEmbeddings(labels, templates, options.signal, { persist: true });
+    return vectors.map((v) => v.slice());
+  }
+
   /** Each label's embedding, ensembled over the templates (see LabelEmbeddings). */
   labelEmbeddings(
     labels: readonly string[],
@@ -292,15 +307,6 @@ export class ClipEngine {
     options: { persist?: boolean } = {},
   ): Promise<Float32Array[]> {
     return this.labels.get(labels, templates, signal, options);
-  }
-
-  /** How many label embeddings are cached (for tests of the cache). */
-  get cachedLabels(): number {
-    return this.labels.size;
-  }
-
-  loseDeviceForTest(): Promise<void> {
-    return this.sessions.loseDeviceForTest();
   }
 
   dispose(): Promise<void> {
