@@ -23,6 +23,9 @@ let server: Server;
 let url: string;
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
+  // A fresh connection per request: a kept-alive socket the server had already closed (after
+  // a dropped response) failed the next fetch before it reached here, under load.
+  res.setHeader('Connection', 'close');
   const range = req.headers.range;
   const forced = behaviour.statuses?.shift();
   if (forced !== undefined) {
