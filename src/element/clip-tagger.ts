@@ -1,7 +1,5 @@
-// <clip-tagger>: a drop zone and file picker that tags each photo with the page author's labels,
-// on this device. Attributes (observed): model, labels (comma-separated), top-k, threshold,
-// device, dtype. Each photo is embedded once; changing `labels` (or top-k, threshold) re-ranks
-// the kept embeddings against the new label vectors without touching the photos again.
+// <clip-tagger>: a drop zone that tags each photo with the page author's labels, on this device;
+// each photo embedded once, re-ranked when labels, top-k or threshold change (docs/element.md).
 import { isClipError, rankLabels, type Clip, type ClipErrorCode, type Device, type Dtype, type LabelScore, type ProgressEvent } from '../index';
 import { sharedClip } from './shared-clip';
 import { TAGGER_STYLE } from './clip-tagger-style';

@@ -1,6 +1,5 @@
-// Turns whatever image a page holds into a WireImage for the worker, on the page side: Blobs
-// and URLs go as they are, bitmaps and pixel buffers are transferred, and DOM images become
-// ImageBitmaps (a DOM element cannot enter a worker).
+// Page images → WireImages: Blobs and URLs as they are, bitmaps and pixel buffers transferred,
+// DOM images turned into ImageBitmaps (no element can enter a worker).
 import type { ImageInput } from '../shared/clip';
 import { ClipError } from '../shared/errors';
 import type { WireImage } from '../shared/wire';

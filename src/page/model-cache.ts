@@ -1,6 +1,5 @@
-// `modelCache`: the models in webclip's IndexedDB cache, listed, measured and deleted from the
-// page. The cache's code stays in the worker (src/runtime/model-store/model-cache.ts): each
-// call borrows a worker of its own, which ends once no call needs it.
+// `modelCache` on the page: each call borrows a worker (the cache's IndexedDB code stays there,
+// src/runtime/model-store/model-cache.ts), which ends once no call needs it.
 import * as Comlink from 'comlink';
 import { ClipError } from '../shared/errors';
 import type { CachedModel, CacheUsage } from '../shared/models';

@@ -1,13 +1,5 @@
-// Where onnxruntime-web's runtime files (.wasm and their .mjs loaders) are found when
-// ClipOptions.ortUrl is not given. Each build of webclip says which through the Vite `define`
-// __WEBCLIP_ORT_FILES__ (vite.config.ts, vite.package.config.ts):
-//  - 'site': the demo site and the tests serve them at <site base>/ort/
-//    (scripts/vite-static-folders.ts);
-//  - 'bundler': the npm package for bundlers. onnxruntime-web is a dependency the app's bundler
-//    resolves, and its bundled build finds its .wasm beside its own module
-//    (`new URL('ort-wasm-….wasm', import.meta.url)`), which the bundler emits: nothing to set;
-//  - 'beside-module': the self-contained build for pages without a bundler ships them in an
-//    `ort/` folder beside webclip's own module.
+// Where ORT's .wasm/.mjs files are when ClipOptions.ortUrl is not given, per build (the define
+// __WEBCLIP_ORT_FILES__: 'site', 'bundler', 'beside-module'; docs/deploying.md).
 declare const __WEBCLIP_ORT_FILES__: 'site' | 'bundler' | 'beside-module' | undefined;
 
 export type OrtFiles = 'site' | 'bundler' | 'beside-module';

@@ -1,13 +1,5 @@
-// The page's hold on webclip's worker across crashes. A worker that dies (killed for memory,
-// closed, terminated, or broken by an uncaught error) leaves comlink's calls pending forever;
-// here every call races the worker's death, and after one a new worker is started and the
-// model loaded again (from the model cache). A call that is safe to repeat (it writes nothing,
-// and its inputs were not transferred away) runs once more on the new worker; the others
-// reject with WORKER_CRASHED.
-//
-// Death is seen through a Web Lock: the worker takes a lock of its own name and never lets
-// go; the browser releases it when the worker's context ends, however it ends, and the page's
-// request for the same lock is granted at that moment.
+// The page's hold on webclip's worker across crashes: a Web Lock tells its death, a new worker
+// loads from the cache, safe calls run again (docs/internals.md#a-worker-that-dies).
 import * as Comlink from 'comlink';
 import type { WorkerApi } from '../shared/worker-api';
 import { ClipError } from '../shared/errors';

@@ -1,6 +1,5 @@
-// comlink transfer handlers shared by the client and the worker: a ClipError thrown in the
-// worker reaches the page as a ClipError (code, failures, embeddings), and an AbortSignal
-// passed to the worker aborts there when it aborts here.
+// comlink transfer handlers, installed on both sides: a ClipError crosses intact (code, failures,
+// embeddings), and an AbortSignal aborts in the worker when it aborts on the page.
 import * as Comlink from 'comlink';
 import { ClipError, type ClipErrorCode, type ClipFailure } from './errors';
 

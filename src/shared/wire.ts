@@ -1,6 +1,5 @@
-// What crosses from the page to the worker besides the public shapes: images in a form
-// postMessage can carry (moved, not copied, where the platform allows), library photos, and
-// the model to load. Shared by the page side and the worker.
+// What crosses to the worker besides the public shapes: images postMessage can carry (moved, not
+// copied, where it can), library photos, and the model to load.
 import type { Device, Dtype } from './clip';
 import type { ClipErrorCode } from './errors';
 

@@ -1,6 +1,5 @@
-// The worker's API as the page calls it over comlink (src/worker/clip-api.ts implements it,
-// src/page/ wraps it). Every engine answer carries the engine's info, which a WebGPU fallback
-// can change mid-call.
+// The worker's API as the page calls it over comlink (src/worker/clip-api.ts implements it); an
+// engine answer carries the engine's info, which a WebGPU fallback can change mid-call.
 import type { ClipInfo, LabelScore } from './clip';
 import type {
   AddResult,

@@ -1,6 +1,5 @@
-// createClip as webclip's own tests and benchmarks need it (never part of the package): its
-// worker is the test worker, faults can be given at load (`testHooks`), and testAccess(clip)
-// reaches the calls that watch and break it.
+// createClip for webclip's own tests and benchmarks (never shipped): the test worker, faults at
+// load (`testHooks`), and testAccess(clip) for the calls that watch and break it.
 import * as Comlink from 'comlink';
 import type { Clip, ClipOptions } from '../shared/clip';
 import { startClipWorker } from '../page/clip-worker';

@@ -1,6 +1,5 @@
-// The pixel size an image file declares in its header, read before anything is decoded, so a
-// decompression bomb (a few hundred bytes that claim 30000×30000 pixels, 3.6 GB of RGBA) is
-// refused instead of exhausting the worker's memory.
+// The pixel size an image file's header declares, read before decoding: a decompression bomb
+// (a few hundred bytes claiming 30000×30000 pixels) is refused before it costs any memory.
 import type { ImageType } from './image-type';
 
 /**

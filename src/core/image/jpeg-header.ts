@@ -1,6 +1,5 @@
-// Reads just enough of a JPEG's header to know whether it carries an ICC colour profile (so the
-// decoder can take the browser's fast path when that path cannot change a pixel) and where its
-// image data starts.
+// Just enough of a JPEG's header: whether it has an ICC profile (the decoder's fast path is
+// exact only without one) and where its scan data starts.
 
 /** True when the bytes start like a JPEG file (SOI marker followed by another marker). */
 export function isJpeg(bytes: Uint8Array): boolean {

@@ -1,6 +1,5 @@
-// Applies a decoded frame's orientation (EXIF, as WebCodecs reports it: a clockwise rotation
-// followed by a horizontal flip) to its RGBA pixels, so they come out upright as PIL's
-// ImageOps.exif_transpose and the browser's imageOrientation 'from-image' show them.
+// Turns decoded RGBA pixels upright from the frame's orientation (WebCodecs: a clockwise rotation,
+// then a flip), as PIL's ImageOps.exif_transpose does.
 import { ClipError } from '../../shared/errors';
 import type { RgbaPixels } from './resample';
 

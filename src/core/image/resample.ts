@@ -1,17 +1,5 @@
-// PIL's convolution resize (libImaging/Resample.c, 8-bit path) re-derived in TypeScript, so
-// that our resized pixels equal Pillow's byte for byte; it computes only a window of the result.
-//
-// What has to match Pillow, and why it is done this way:
-// - Two separable passes, horizontal first, each rounded and clipped to uint8: the rounding
-//   between passes is part of the result, so the order cannot be swapped.
-// - Filter support is widened by the scale factor when downscaling (antialiasing); each output
-//   pixel's window of weights is normalized to sum 1, then turned into fixed point with 22
-//   fractional bits (32 - 8 bits of pixel - 2 bits of headroom for negative lobes). Integer
-//   sums are exact in any order, so unlike a float resize there is no drift to chase.
-// - Weights are computed in float64 with the same expression order as the C code: they are
-//   rounded to fixed point afterwards, and a 1-ulp difference could flip a rounding.
-// - Each output pixel depends only on its own window, so a caller that center-crops asks for
-//   just the window it keeps: only those columns, and the source rows they need, are computed.
+// PIL's convolution resize (Resample.c, 8-bit path), byte for byte, computing only the window a
+// crop keeps. Why each step is as it is: docs/internals.md#resampling-as-pillow-does.
 
 /** PIL resampling filters that go through Resample.c. */
 export type ResampleFilter = 'lanczos' | 'bilinear' | 'bicubic' | 'box' | 'hamming';

@@ -1,6 +1,5 @@
-// Why the browser could not decode a file, said from its first bytes: a user who dropped a
-// text file, an SVG or an iPhone's HEIC photo learns what it is and what to do, not only that
-// decoding failed.
+// Why a file could not be decoded, from its first bytes (SVG, HEIC, HTML, text, a broken image),
+// so the user learns what it is and what to do.
 import { sniffImageType } from './image-type';
 
 const ascii = (bytes: Uint8Array, at: number, length: number): string =>

@@ -1,6 +1,5 @@
-// How to feed a CLIP tower's ONNX graph and read its embeddings, from the names (and, where
-// known, shapes) the graph declares. Exports differ: some text graphs take attention_mask or
-// position_ids, some name the embedding output differently. Pure: no ORT here.
+// How to feed a CLIP tower's ONNX graph and read its embeddings, from the names and shapes it
+// declares (exports differ: attention_mask, position_ids, output names). Pure: no ORT here.
 import { ClipError } from '../../shared/errors';
 import type { Tower } from './model-files';
 

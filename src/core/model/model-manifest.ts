@@ -1,6 +1,5 @@
-// What the model cache records about a model: which files it holds, their sizes, each file's
-// SHA-256 and a check of each chunk, so that a load can check every chunk as it reads it.
-// Pure data and rules; src/runtime/model-store/model-store.ts keeps them in IndexedDB.
+// What the model cache records of a model (files, sizes, whole-file SHA-256, per-chunk checks)
+// and how a chunk is checked. Kept in IndexedDB by src/runtime/model-store/model-store.ts.
 import { sha256Hex } from './sha256';
 import { xxhash32 } from './xxhash32';
 

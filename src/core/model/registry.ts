@@ -1,6 +1,5 @@
-// Known models and how `createClip({model})` names one: a registry id, the base URL of any
-// folder in Hugging Face's ONNX layout, or the files of such a folder picked from disk. Each
-// resolves to a cache id and a source for the worker's model store.
+// Known models, and what `createClip({model})` names: a registry id, a Hub repository, a folder
+// URL or picked files, each resolved to a cache id and a source.
 import { ClipError } from '../../shared/errors';
 import type { ModelInput, RegistryModel } from '../../shared/models';
 import type { ResolvedModel } from '../../shared/wire';

@@ -1,6 +1,5 @@
-// Incremental SHA-256 (FIPS 180-4). WebCrypto's digest() takes a whole buffer, but a model file
-// is hashed while it streams in, piece by piece, so its hash is known the moment it ends; the
-// hash is the same one Hugging Face publishes for LFS files (their ETag).
+// Incremental SHA-256 (FIPS 180-4): a model file is hashed as it streams in, piece by piece
+// (WebCrypto hashes whole buffers only); the Hub publishes the same hash for LFS files.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,

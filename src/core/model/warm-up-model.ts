@@ -1,7 +1,5 @@
-// The smallest ONNX model there is (y = Identity(x), one float): building a session from it
-// pays onnxruntime's one-time start (kernel registry, thread pool: about 2 s of the first session
-// on the 2-core test machine) while the real model's files are still being read.
-// Hand-encoded protobuf, so no model file has to ship or be fetched for it.
+// The smallest ONNX model (y = Identity(x)), hand-encoded: building it pays onnxruntime's one-time
+// start (~2 s) while the real model's files are still being read.
 
 /** A protobuf writer for the few field types an ONNX ModelProto of one node needs. */
 class ProtoWriter {

@@ -1,6 +1,5 @@
-// The fixed input that checks a WebGPU backend against WASM (src/runtime/backend/webgpu-probe.ts), and the
-// text tower's special ids read from config.json. Deterministic: the same model gets the same
-// probe on every start, so a remembered verdict stays meaningful.
+// The fixed input the WebGPU probe embeds on both backends (src/runtime/backend/webgpu-probe.ts),
+// and the text tower's special ids from config.json; the same every start, so verdicts keep.
 
 interface TextConfig {
   bos_token_id?: unknown;

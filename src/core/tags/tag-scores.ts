@@ -1,17 +1,5 @@
-// Calibrated tag scores: each tag is judged on its own against a caption that names nothing,
-// so one threshold means the same for every tag and for any vocabulary.
-//
-// Why not classify's softmax over the vocabulary: there a tag's score depends on which other
-// tags are listed (add "puppy" next to "dog" and "dog" halves), and it sums to 1 across tags, so
-// a photo of a dog on a beach cannot score high on both. Why not the raw cosine: its level moves
-// with the photo (some photos sit closer to every text), so "cosine ≥ 0.25" keeps many tags on
-// one photo and none on another. Here each tag is a two-way choice, CLIP's zero-shot rule with
-// two candidates: the tag's prompts against generic prompts ("a photo.") that fit any photo,
-//   score = σ(logitScale × (cos(photo, tag) − cos(photo, background)))
-// which cancels the photo's overall level and does not see the other tags. 0.5 means "describes
-// this photo exactly as well as saying nothing"; 0.9 means the tag's cosine is higher by
-// ln(9) / logitScale (0.022 at CLIP's scale of 100). What it does not remove is a per-tag bias
-// (some words sit closer to all photos); correcting that needs labelled photos.
+// Calibrated tag scores: each tag judged alone against a caption that names nothing, so one
+// threshold means the same for every tag (why: docs/internals.md#calibrated-tag-scores).
 import { ClipError } from '../../shared/errors';
 import type { TagScore } from '../../shared/library';
 import { topK } from '../vectors/top-k';

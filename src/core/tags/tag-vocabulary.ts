@@ -1,9 +1,5 @@
-// The default tag vocabulary of the photo library: everyday photo concepts as plain noun phrases,
-// with the prompt templates they are ensembled over and the captions that name nothing.
-//
-// Tags are written to read well after "a photo of the": mass nouns ("snow"), plurals ("fireworks")
-// and scenes ("city street") all fit "the", which "a" does not ("a photo of a snow"). Hence the
-// templates below use "the" rather than "a".
+// The photo library's default tags (noun phrases that read well after "a photo of the"), the
+// templates they are ensembled over, and the background captions that name nothing.
 import type { TagCategory } from '../../shared/library';
 
 export const TAG_CATEGORIES: readonly TagCategory[] = [

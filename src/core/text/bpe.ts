@@ -1,12 +1,5 @@
-// Byte-level BPE as OpenAI's simple_tokenizer.bpe does it, on integer ids: a word's UTF-8 bytes,
-// the last with the end-of-word suffix, merged by rank until no ranked pair is left.
-//
-// The reference repeatedly takes the lowest-ranked adjacent pair and merges all of its
-// non-overlapping occurrences from left to right. Short words do exactly that. Long words (a
-// 100,000-letter "word" is one pre-token) would make it quadratic, so they run the same merges
-// from a heap of (rank, position) over a linked list: all occurrences of the lowest rank are
-// taken together, in position order, before any pair that their merging creates, which keeps
-// the order of merges, and so the ids, the reference's.
+// Byte-level BPE as OpenAI's simple_tokenizer does it, on integer ids; long words merge through a
+// heap in the reference's order (docs/internals.md#the-clip-tokenizer).
 
 /** Merge table over vocabulary ids. */
 export interface BpeMerges {

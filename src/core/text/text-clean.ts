@@ -1,20 +1,5 @@
-// The text clean-up OpenAI's CLIP tokenizer runs before it splits words: ftfy.fix_text (all of it
-// but the mojibake repair), html.unescape twice, Python's whitespace rules and Python's str.lower().
-//
-// Reproduced from ftfy 6.3.1 with its default configuration, in its order, per line segment and
-// repeated to a fixed point as ftfy does: unescape_html ("auto": off from the first segment that
-// holds a '<'), fix_c1_controls, fix_latin_ligatures, fix_character_width, uncurl_quotes,
-// fix_line_breaks, fix_surrogates, remove_terminal_escapes, remove_control_chars, NFC.
-// Not reproduced: fix_encoding, ftfy's mojibake detector and repair (with restore_byte_a0,
-// replace_lossy_sequences and decode_inconsistent_utf8, which only run inside it). It is a
-// heuristic over a large statistical table, and it only changes text that already looks like
-// mis-decoded UTF-8 ("cafÃ©"); such text tokenizes here as written. And one bound ftfy lacks:
-// its rounds are capped (ROUND_BUDGET below), which only entities nested hundreds deep can reach.
-//
-// Unicode data comes from the JavaScript engine, Python's from its own tables (Python 3.11:
-// Unicode 14). Characters assigned since then (letters or digits for the engine, unassigned for
-// Python) may split, case or normalize differently; everything assigned in both agrees.
-
+// OpenAI's text clean-up before tokenizing: ftfy.fix_text (but its mojibake repair), html.unescape
+// twice, Python's whitespace rules and str.lower() (details: docs/internals.md#the-clip-tokenizer).
 import { entityTables } from './html-entities';
 
 // Windows-1252 for bytes 0x80–0x9F, the five unassigned bytes passing through: what Python's

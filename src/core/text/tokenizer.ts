@@ -1,13 +1,5 @@
-// CLIP's text tokenizer, id for id with OpenAI's clip/simple_tokenizer.py: built from the
-// tokenizer.json beside every CLIP ONNX export, it cleans text as OpenAI does, splits words with
-// CLIP's pattern and runs byte-level BPE; encodeBatch gives the text encoder's int64 input_ids.
-//
-// tokenizer.json's own normalizer (NFC, collapse whitespace, lowercase) is not what CLIP was
-// trained with: OpenAI's tokenizer also runs ftfy.fix_text and html.unescape twice, so curly
-// quotes, fullwidth letters, ligatures and entities tokenize differently. This file takes the
-// vocabulary, merges and special tokens from tokenizer.json and OpenAI's pipeline from
-// text-clean.ts; what of ftfy is left out (its mojibake repair) is written there.
-
+// CLIP's tokenizer, id for id with OpenAI's simple_tokenizer.py: tokenizer.json's vocabulary and
+// merges, OpenAI's clean-up (text-clean.ts), CLIP's word pattern, byte-level BPE.
 import { ClipError } from '../../shared/errors';
 import { bpeMerge, type BpeMerges } from './bpe';
 import { clipCleanText } from './text-clean';

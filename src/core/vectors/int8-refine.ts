@@ -1,10 +1,5 @@
-// Re-ranking of int8 search results with a 4-bit residual. An int8 code per value (scale
-// max|v|/127) leaves an error of up to scale/2 per value; over 512 values that moves a cosine by
-// ~4e-4, as much as the gaps between neighbours in a large library, and recall@10 against exact
-// float32 stays near 0.98 whatever the scale. The residual v − code × scale, stored as a 4-bit
-// code per value with a scale of its own (max|r|/7), cuts that error ~14×: the index scans the
-// int8 codes alone (memory stays 1 byte a value), then the best few candidates are scored again
-// from codes + residual, read from storage only for them.
+// Re-ranking of int8 search results with a 4-bit residual per value, read for the best few only:
+// ~14× less error at 1 byte a value in memory (docs/internals.md#int8-storage).
 import { l2Normalize } from './similarity';
 
 export interface Int8Residual {

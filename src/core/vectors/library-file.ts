@@ -1,12 +1,5 @@
-// The portable file of one photo library (lib.export / clip.importLibrary): what it holds and
-// how it is checked. Byte layout, little-endian:
-//   "WCLIPLIB" (8) | format version u32 | header length u32 | header JSON (UTF-8)
-//   | vectors, one per entry in header order (float32: dim × 4 bytes; int8: dim code bytes,
-//     then from version 2 its 4-bit residual, ceil(dim / 2) bytes: src/core/vectors/int8-refine.ts)
-//   | SHA-256 of every byte before it (32)
-// Version 1 files (int8 without residuals) are still read.
-// The size is known from the header, so a truncated file is caught before anything is read
-// further, and the trailing hash catches a damaged one; nothing is imported from either.
+// The portable file of one photo library (lib.export, clip.importLibrary): its layout, and the
+// checks that refuse a truncated or damaged one (docs/internals.md#the-library-file).
 import { ClipError } from '../../shared/errors';
 import type { VectorStorage } from '../../shared/library';
 

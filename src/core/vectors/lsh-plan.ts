@@ -1,32 +1,5 @@
-// The parameters of a SimHash LSH duplicate search (simhash-tables.ts does the hashing): how
-// likely a 64-bit sketch's tables are to find a pair at the threshold, and the cost model that
-// picks, per input, the bits b and tables L of a key, the Hamming bound h, the centering α and the
-// share of rows compared exactly instead.
-//
-// Recall. A random hyperplane splits two vectors at angle θ with probability θ/π, so for a pair at
-// the threshold t each bit differs with r = acos(t)/π and the textbook recall is
-// 1 − (1 − (1 − r)^b)^L. That formula assumes independent tables, which tables sampling one 64-bit
-// sketch are not: a pair whose sketches differ in k bits shares a table's key with
-// c_k = C(64−k, b)/C(64, b), so the recall used here is
-//   recall = Σ_{k≤h} Binom(k; 64, r) · (1 − (1 − c_k)^L)
-// (prefilter included). At t = 0.95 (r = 0.1011): h = 15 passes a pair at the threshold with
-// probability 0.9995 (h = 14: 0.9985); the textbook b = 16, L = 23 (0.990 on paper) finds only 0.901
-// of such pairs, so b = 16 needs L = 87, b = 12 needs L = 32, b = 20 needs L = 269 for ≥ 0.99.
-// Among the (b, L) with recall ≥ 0.99, the cheapest for this input is picked by a cost model fed
-// by the Hamming distances of 256 sampled rows' pairs; when no plan beats comparing all pairs, all
-// pairs are compared. On 3,000–5,000 unrelated 512-d rows at t = 0.95 it picks b = 9–10, L = 16–20,
-// h = 15 (~3 % of pairs looked at, ~0.001 % verified); measured: 0.990 of 12,000 pairs at cosine
-// 0.9502 found. The model also says
-// why misses never vanish: a pair at 0.96 is still missed with ~0.5 % (one at 0.97: ~0.25 %).
-//
-// Centering. CLIP photo embeddings share a large common direction (unrelated photos at cosine
-// ~0.5–0.7), which leaves SimHash bits nearly useless: most bits agree for every pair. Hashing
-// x − αμ (μ the mean row) spreads the rows out, and the recall guarantee survives: for two rows at
-// dot ≥ t, |x − y|² ≤ 2·max|x|² − 2t =: δ², and if both |x − αμ|, |y − αμ| ≥ ρ their angle
-// after centering has cosine ≥ 1 − δ²/(2ρ²), the bound the parameters are then chosen for. The few rows
-// nearest αμ would drag ρ (and so the bound) down for everyone: up to 3 % of the rows are instead
-// compared with every row, which keeps every pair covered. α = 0 is plain SimHash (bound t for
-// unit rows). α, that share, b and L are picked per input by the cost model.
+// The parameters of the SimHash LSH duplicate search, chosen per input by a cost model so that a
+// pair at the threshold is found with probability ≥ 0.99 (docs/internals.md#duplicates).
 
 const TARGET_RECALL = 0.99;
 const PREFILTER_PASS = 0.999;

@@ -1,8 +1,5 @@
-// Groups of near-identical photos (cosine ≥ threshold, linked in chains) without comparing every
-// pair: small inputs compare all pairs; large ones find candidates by SimHash LSH, verified exactly.
-//
-// The hashing is in simhash-tables.ts; the choice of its parameters, and why a pair at the
-// threshold is found with probability ≥ 0.99, in lsh-plan.ts.
+// Groups of near-identical photos (cosine ≥ threshold, chained): all pairs for small inputs,
+// SimHash LSH candidates verified exactly for large ones (docs/internals.md#duplicates).
 import { abortError } from '../../shared/errors';
 import { Hashing } from './simhash-tables';
 import { UnionFind } from './union-find';

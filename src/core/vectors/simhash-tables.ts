@@ -1,13 +1,5 @@
-// SimHash LSH over rows, for the duplicate search: 64-bit sign sketches, hash tables keyed by
-// sampled bits of them, and candidate pairs prefiltered by Hamming distance, verified exactly.
-//
-// Each row gets a 64-bit sign sketch (64 seeded Gaussian projections of the row, less a fraction α
-// of the mean row; why, and how b, L, h and α are chosen: lsh-plan.ts). A table keys rows by b of
-// those bits; rows sharing a bucket in any of L tables are candidates; a candidate whose sketches
-// differ in more than h bits is dropped; the rest are verified with the exact dot product.
-//
-// No bucket is dropped or truncated (that would lose pairs): one above BUCKET_CAP rows is compared
-// in full, but ordered by group first so that pairs already joined are skipped wholesale.
+// SimHash LSH over rows: 64-bit sign sketches, tables keyed by sampled bits, a Hamming prefilter,
+// candidates verified exactly; no bucket dropped (docs/internals.md#duplicates).
 import { gaussian, mulberry32 } from './seeded-random';
 import { abortError } from '../../shared/errors';
 import { planHashing, type HashPlan } from './lsh-plan';

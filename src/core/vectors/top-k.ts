@@ -1,7 +1,5 @@
-// Top-k selection over a score array: the k best rows, best first, ties to the lower row.
-// One pass with a bounded min-heap whose root is the current k-th best; a score touches the heap
-// only when it beats that root, so a scan over a million scores is mostly compares.
-
+// Top-k over a score array, best first, ties to the lower row: one pass with a bounded min-heap,
+// so a million scores cost mostly compares.
 export interface TopK {
   /** Row indices, best first. */
   readonly indices: Uint32Array;

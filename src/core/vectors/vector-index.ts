@@ -1,10 +1,5 @@
-// An in-memory cosine top-k index over normalized embeddings, float32 or int8 with a scale per
-// vector, scored by a WebAssembly SIMD kernel (vector-kernels.wat) or, without SIMD, plain JS.
-//
-// Everything lives in one linear memory (the kernel's own, or an ArrayBuffer for the JS kernel):
-//   [query: stride × 4 B][scores: capacity × 4 B][scales: capacity × 4 B, int8 only][rows]
-// Rows are zero-padded to `stride` (a multiple of 16 elements) so the kernel needs no tail.
-// Capacity doubles on demand; the scales and rows regions then move up with copyWithin.
+// An in-memory cosine top-k index, float32 or int8, scored by the SIMD kernel or plain JS; its
+// memory layout: docs/internals.md#the-vector-index.
 import { ClipError } from '../../shared/errors';
 import type { VectorStorage } from '../../shared/library';
 import { quantizeInto } from './int8-quantize';

@@ -1,12 +1,5 @@
-;; WebAssembly SIMD kernels of src/core/vectors/vector-index.ts: one score per stored row against a
-;; query, float32 rows (f32x4) or int8 rows with one f32 scale each (i16 dot products into i32).
-;; Build: npm run build:kernels (writes src/core/vectors/vector-kernels-wasm.ts).
-;;
-;; Layout is the caller's: every pointer is a byte offset into the exported memory, 16-byte
-;; aligned; rows are `stride` elements apart and zero-padded to a multiple of 16 elements, so the
-;; loops need no tail. Rows go four at a time: each query vector loaded once serves four rows,
-;; four independent accumulators keep the adds from waiting on each other, and the four sums are
-;; reduced together with two shuffle rounds and stored as one v128.
+;; WebAssembly SIMD kernels of vector-index.ts (float32 and int8 rows; layout and loop shape:
+;; docs/internals.md#the-vector-index). Build: npm run build:kernels.
 (module
   (memory (export "memory") 1 65536)
 

@@ -1,6 +1,5 @@
-// Finds the WebGPU adapter (navigator.gpu) and opens the GPUDevice that ORT's WebGPU execution
-// provider runs on. We open the device ourselves so we can watch `device.lost` and destroy it
-// in tests; ORT takes it through its `executionProviders: [{ name: 'webgpu', device }]` option.
+// Finds the WebGPU adapter and opens the GPUDevice ORT runs on, ourselves, to watch `lost` (and
+// to lose it in tests); one adapter and device shared by every engine of the worker.
 import type { AdapterSummary } from '../../shared/clip';
 import { isSoftwareAdapter } from '../../core/model/software-adapter';
 

@@ -1,6 +1,5 @@
-// Both CLIP towers as ORT sessions on the best backend this browser offers: WebGPU when a
-// hardware adapter works and gives right answers (checked by a probe), WASM otherwise; falls
-// back to WASM when the GPU fails or is lost, re-running the work in flight there.
+// Both towers as ORT sessions on the best backend: WebGPU where a hardware adapter passes the
+// probe, else WASM; falls back to WASM when the GPU fails or is lost, re-running the work there.
 import { dtypeCandidates, needsShaderF16, wasmFallbackCandidates } from '../../core/model/dtype-choice';
 import type { Device, Dtype } from '../../shared/clip';
 import type { Tower } from '../../core/model/model-files';

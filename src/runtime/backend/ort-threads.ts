@@ -1,9 +1,5 @@
-// ORT starts its WASM threads as workers from the script that holds ORT's own module
-// (`new Worker(import.meta.url, {name: 'em-pthread'})`). When an app's bundler inlines every
-// dynamic import into webclip's worker (Vite's default `worker.format: 'iife'`), that script
-// is webclip's worker itself: the threads start webclip instead of ORT's thread code and the
-// first session waits for them forever. Such a bundle runs ORT on one thread instead, and says
-// how to get them all.
+// How many WASM threads ORT can be given: one when a bundler inlined ORT into webclip's worker
+// (its threads would start webclip; docs/internals.md#ort-threads), with a console warning.
 
 let split: Promise<boolean> | undefined;
 

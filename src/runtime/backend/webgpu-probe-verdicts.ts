@@ -1,6 +1,5 @@
-// Remembers, in IndexedDB, whether a model at a dtype gave the right embeddings on a WebGPU
-// adapter, so later starts skip the WASM comparison (probe.ts). Best effort: without IndexedDB
-// (some private modes) every start simply checks again.
+// Remembers in IndexedDB (`webclip-probe`) whether WebGPU passed the probe for an adapter, model and
+// dtype, so later starts skip the WASM comparison. Best effort.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import type { Dtype } from '../../shared/clip';
 import type { AdapterSummary } from '../../shared/clip';

@@ -1,7 +1,5 @@
-// Starting both towers on WebGPU: pick the dtype, build the sessions, then trust but verify:
-// run the probe input on WebGPU (which also compiles the shaders) and, unless a verdict for
-// this adapter, model and dtype is remembered, compare it with WASM. Any failure is a reason
-// to fall back, which model-sessions.ts acts on.
+// Starting both towers on WebGPU: the dtype, the sessions, then the probe (which also compiles
+// the shaders) against WASM unless a verdict is remembered; any failure is a reason to fall back.
 import { dtypeCandidates, probeReferenceDtypes } from '../../core/model/dtype-choice';
 import type { Dtype } from '../../shared/clip';
 import { abortError, ClipError, isClipError } from '../../shared/errors';

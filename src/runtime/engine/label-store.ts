@@ -1,7 +1,5 @@
-// Label embeddings kept across sessions in IndexedDB (`webclip-labels`): a tag vocabulary's
-// prompts take the text tower about a minute on a small machine (500 tags × 8 templates), so
-// they are encoded once per model, not once per visit. A cache only: a failed read encodes
-// again, a failed write is dropped.
+// Label embeddings kept across visits in IndexedDB (`webclip-labels`): a vocabulary's prompts cost
+// the text tower a minute on a small machine. A cache only: failures are dropped.
 import { clear, createStore, delMany, getMany, keys, setMany, type UseStore } from 'idb-keyval';
 
 let labels: UseStore | undefined;

@@ -1,6 +1,5 @@
-// Turns a WireImage into RGBA pixels inside the worker. Files are decoded without colour
-// management or alpha premultiplication, so the pixels are the file's own, as PIL reads them:
-// with WebCodecs' ImageDecoder where the browser has it, else with createImageBitmap.
+// WireImage → RGBA inside the worker, as PIL reads the file: no colour management, no alpha
+// premultiplication; WebCodecs' ImageDecoder first, createImageBitmap otherwise.
 import { ClipError } from '../../shared/errors';
 import { declaredImageSize, oversizeReason, SIZE_HEADER_BYTES } from '../../core/image/image-size';
 import { sniffImageType } from '../../core/image/image-type';

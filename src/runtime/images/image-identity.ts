@@ -1,7 +1,5 @@
-// What identifies an image in a photo library: the SHA-256 of its bytes, so the same photo
-// added twice (under any id) is embedded once. Files are hashed as they are; a URL is fetched
-// once and its bytes both hashed and decoded; bitmaps and pixel buffers are hashed over their
-// size and RGBA pixels (they have no file).
+// What identifies an image in a library: the SHA-256 of its file's bytes (of size and pixels
+// for bitmaps and ImageData), so the same photo is embedded once under any id.
 import { ClipError } from '../../shared/errors';
 import { toHex } from '../../core/model/sha256';
 import type { WireImage } from '../../shared/wire';

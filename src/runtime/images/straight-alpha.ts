@@ -1,8 +1,5 @@
-// Reads an ImageBitmap's pixels with straight (unpremultiplied) alpha, exactly. A 2D canvas
-// stores premultiplied colour, so getImageData returns colour rounded through alpha: at alpha 1
-// every channel comes back 0 or 255. PIL's convert("RGB") keeps each pixel's own colour
-// whatever its alpha, and so must we. A WebGL texture uploaded without premultiplication keeps
-// the bytes as decoded; reading it back through a framebuffer returns them untouched.
+// An ImageBitmap's pixels with straight alpha, exactly, through a WebGL texture (a 2D canvas rounds
+// colour through premultiplied alpha; PIL keeps it: docs/internals.md#image-decoding).
 
 let gl: WebGL2RenderingContext | null | undefined;
 

@@ -1,9 +1,5 @@
-// Decodes an image file with WebCodecs' ImageDecoder. Where it exists it is the faster exact
-// path for opaque images: no colour management (colorSpaceConversion 'none'; PIL ignores ICC
-// profiles) and no canvas round trip. A 12 MP JPEG decodes in about 0.55× the time of
-// createImageBitmap with the same careful options plus a canvas read, to the same bytes.
-// Chromium's frames hold premultiplied colour, though: an image with translucent pixels is
-// left to the createImageBitmap path, which reads straight alpha exactly.
+// Decoding with WebCodecs' ImageDecoder: the faster exact path for opaque images (no colour
+// management, no canvas); translucent ones go to createImageBitmap (docs/internals.md#image-decoding).
 import { ClipError } from '../../shared/errors';
 import type { ImageType } from '../../core/image/image-type';
 import { jpegScanDataOffset } from '../../core/image/jpeg-header';

@@ -1,7 +1,5 @@
-// Adding photos to a library: each is hashed; one already indexed with the same bytes is left
-// alone, one whose bytes another photo has gets a copy of its vector, the rest are embedded.
-// Photos go in groups, each group's records written whole in one transaction, so a page closed
-// midway keeps every finished group and adding the same photos again does only what is left.
+// Adding photos: each hashed; bytes already indexed cost nothing, bytes another photo has are
+// copied, the rest embedded; groups written whole, so a page closed midway keeps finished groups.
 import { ClipError, abortError } from '../../shared/errors';
 import type { AddResult, LibraryWorkOptions, PhotoFailure, VectorStorage } from '../../shared/library';
 import type { WirePhoto } from '../../shared/wire';

@@ -1,7 +1,5 @@
-// The photo libraries' IndexedDB database: one record per library (its meta) and one per
-// photo (its vector and what made it), beside the model cache but in a database of its own.
-// Raw IndexedDB rather than idb-keyval: a photo's record and the library's meta change in one
-// transaction, and photos are found by id and by the hash of their bytes.
+// The photo libraries' database (`webclip-libraries`), in raw IndexedDB: a photo's record and its
+// library's meta change in one transaction; photos are found by id and by hash.
 import { ClipError } from '../../shared/errors';
 import type { VectorStorage } from '../../shared/library';
 import type { VectorMaker } from '../../core/vectors/library-file';

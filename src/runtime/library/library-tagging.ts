@@ -1,6 +1,5 @@
-// Tagging a library's photos: each tag's embedding ensembled over TAG_TEMPLATES (from the
-// engine's label cache, so a vocabulary is encoded once), scored on the SIMD kernel, calibrated
-// against the background prompts (src/core/tags/tag-scores.ts).
+// Tagging a library's photos: tags ensembled over TAG_TEMPLATES from the engine's label cache,
+// scored on the SIMD kernel, calibrated against the background prompts (core/tags/tag-scores.ts).
 import { ClipError, abortError } from '../../shared/errors';
 import { dot } from '../../core/vectors/similarity';
 import { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_TEMPLATES } from '../../core/tags/tag-vocabulary';

@@ -1,7 +1,5 @@
-// A library as one portable file (src/core/vectors/library-file.ts) and back. An import is checked
-// whole (size, then hash, then model) before anything is written; its photos are written under
-// the new name before its meta, so a failed import leaves no library behind, and an existing
-// library is never touched.
+// A library to one portable file and back; an import is checked whole before anything is written,
+// its meta written last, and an existing library is never touched.
 import { ClipError } from '../../shared/errors';
 import type { ImportOptions } from '../../shared/library';
 import {

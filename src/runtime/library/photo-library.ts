@@ -1,7 +1,5 @@
-// A persistent photo library in the worker: vectors in IndexedDB (library-db.ts), searched in
-// memory (VectorIndex, WASM SIMD), tagged with calibrated scores, grouped into duplicates.
-// Invariants: one record per photo id; a record is written whole (its vector complete) in the
-// same transaction as the library's meta; a vector is only searched by the model that made it.
+// A photo library in the worker: vectors in IndexedDB, searched in memory (VectorIndex), tagged,
+// grouped into duplicates. One whole record per photo; vectors searched only by their own model.
 import { ClipError } from '../../shared/errors';
 import type { AddResult, LibraryInfo, LibraryOptions, LibraryWorkOptions, PhotoHit, PhotoTags, TagOptions, TagScore } from '../../shared/library';
 import type { WireImage, WirePhoto } from '../../shared/wire';

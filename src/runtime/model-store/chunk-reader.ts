@@ -1,7 +1,5 @@
-// Reads stored model files in a worker of their own (src/worker/chunk-reader.worker.ts). Building an
-// ORT session blocks the engine's thread for seconds, and IndexedDB makes progress only while
-// its reader's thread is free: read there, the second tower's file stayed unread while the first
-// one's session built. Read here, it streams in meanwhile, and the bytes come back transferred.
+// Reads stored model files in a worker of their own (src/worker/chunk-reader.worker.ts), so they
+// stream in while a session build blocks the engine's thread (docs/internals.md#the-model-store).
 import type { StoredFile } from '../../core/model/model-manifest';
 import { readStoredFile } from './chunk-store';
 

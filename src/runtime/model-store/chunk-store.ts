@@ -1,7 +1,5 @@
-// How model files sit in IndexedDB: two databases of webclip's own, `webclip-models` (one
-// manifest per model) and `webclip-model-chunks` (files in chunks keyed [model, path, index]),
-// and the checked read of a stored file. model-store.ts writes them; this file is all a reader
-// needs, so the off-thread chunk reader (src/worker/chunk-reader.worker.ts) imports only this.
+// How model files sit in IndexedDB (`webclip-models` manifests, `webclip-model-chunks` chunks) and
+// the checked read of one; all the off-thread chunk reader imports.
 import { createStore, get, getMany, type UseStore } from 'idb-keyval';
 import { chunkCount, chunkMatches, chunkSize, parseManifest, type ModelManifest, type StoredFile } from '../../core/model/model-manifest';
 

@@ -1,6 +1,5 @@
-// Downloads one file as a stream into a sink, surviving dropped connections: each retry waits
-// longer (exponential backoff) and asks for the rest with an HTTP Range request; a server that
-// ignores Range answers 200 with the whole file, and the sink starts over.
+// Downloads one file into a sink through dropped connections: retries with exponential backoff,
+// resumed with an HTTP Range request; a host that ignores Range starts the sink over.
 import { abortError, ClipError } from '../../shared/errors';
 
 export interface DownloadSink {

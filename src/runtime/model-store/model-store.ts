@@ -1,9 +1,5 @@
-// The model cache: every file of a model (configs, tokenizer, ONNX towers) is read through
-// here. Files live in IndexedDB in 4 MB chunks (chunk-store.ts); a model's manifest (each
-// file's size and SHA-256, and each chunk's XXH32) is written only after all the files a load
-// needed are stored, so a model is in the cache complete or not at all. Every read checks each
-// chunk's size and check; a missing or corrupt chunk makes that file be fetched again, never
-// handed to ORT.
+// The model cache every model file is read through: chunks checked on every read, the manifest
+// written last, so a model is cached complete or not at all (docs/models-and-cache.md).
 import { set } from 'idb-keyval';
 import { ClipError } from '../../shared/errors';
 import type { ModelSource } from '../../shared/wire';

@@ -1,7 +1,5 @@
-// Which tower files a start from the cache can begin reading at once, before the configs are
-// parsed and onnxruntime is loaded: reading 100+ MB from IndexedDB is the slow part of a warm
-// start, and its first second would otherwise pass waiting. Only when the files the start will
-// use are plain; a wrong guess would read hundreds of MB for nothing.
+// Which tower files a start from the cache can read at once, before the configs are parsed: only
+// when the files it will use are certain (a wrong guess reads hundreds of MB for nothing).
 import { wasmFallbackCandidates } from '../../core/model/dtype-choice';
 import { modelFile, towersSmallerFirst } from '../../core/model/model-files';
 import type { Device, Dtype } from '../../shared/clip';
