@@ -6,8 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
-import { trimToLongest } from '../../src/core/text-rows';
-import { ClipTokenizer } from '../../src/core/tokenizer';
+import { trimToLongest } from '../../src/core/text/text-rows';
+import { ClipTokenizer } from '../../src/core/text/tokenizer';
 import { CAPTIONS } from './captions';
 
 const REPO = join(import.meta.dirname, '..', '..');
