@@ -5,7 +5,7 @@
 import { wasmHeapBytes } from './wasm-heap';
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
-import { ClipTokenizer } from '../../src/core/tokenizer';
+import { ClipTokenizer } from '../../src/core/text/tokenizer';
 import type { BenchDtype } from './protocol';
 
 type Session = ort.InferenceSession;

@@ -1,4 +1,4 @@
-// ModelSessions (src/runtime/model-sessions.ts) in Chromium: backend and dtype choice, WebGPU
+// ModelSessions (src/runtime/backend/model-sessions.ts) in Chromium: backend and dtype choice, WebGPU
 // through SwiftShader against WASM and the PyTorch references, the probe, remembered verdicts,
 // a lost device mid-batch, and graphs that need other feeds. Drives tests/e2e/sessions-harness.ts.
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
@@ -248,7 +248,10 @@ test.describe('without a WebGPU adapter', () => {
   });
 
   test('an explicit dtype whose file is missing is MODEL_NOT_FOUND, not a substitute', async () => {
-    expect(await createError(page, { device: 'wasm', dtype: 'fp16' })).toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    // The fixture ships every dtype, so one file is hidden; q4 and fp32 exist but must not stand in.
+    const error = await createError(page, { device: 'wasm', dtype: 'fp16', hide: ['onnx/vision_model_fp16.onnx'] });
+    expect(error).toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    expect(error.message).toContain('vision_model_fp16.onnx');
   });
 
   test('a graph without pixel_values is MODEL_INCOMPATIBLE, naming what it has', async () => {
