@@ -16,7 +16,7 @@
 import { loadavg } from 'node:os';
 import type { Browser, Page } from '@playwright/test';
 import { requireBenchModel, startBenchBrowser, writeReport } from './browser';
-import { withOthersShare } from './engine/cpu-share';
+import { withCpuUse } from './engine/cpu-share';
 import type { EngineBench } from './engine/page';
 import type { BenchDtype, EngineName, HeapSizes, UaMemory, Workload } from './engine/protocol';
 import type { SustainedBench } from './sustained/page';
@@ -96,24 +96,26 @@ async function sustained(browser: Browser, base: string, dtype: BenchDtype, work
     for (const e of ENGINES) await timed(e);
     const start = await memoryAt(engine);
     const ms = new Map<EngineName, number[]>(ENGINES.map((e) => [e, []]));
+    const cpu = new Map<EngineName, number[]>(ENGINES.map((e) => [e, []]));
     const others: number[] = [];
     const t0 = Date.now();
     for (let round = 0; round < CALLS; round++) {
       for (let k = 0; k < ENGINES.length; k++) {
         const e = ENGINES[(round + k) % ENGINES.length]!;
-        const [timing, share] = await withOthersShare(() => timed(e));
+        const [timing, use] = await withCpuUse(() => timed(e));
         ms.get(e)!.push(timing.total!);
-        if (e === 'webclip') others.push(share);
+        cpu.get(e)!.push(use.ownSeconds);
+        if (e === 'webclip') others.push(use.others);
         await pause(IDLE_MS);
       }
       if (round % 10 === 9 || round === CALLS - 1) {
-        const row = ENGINES.map((e) => `${e} ${ms.get(e)!.at(-1)!.toFixed(0)} ms`).join(', ');
+        const row = ENGINES.map((e) => `${e} ${ms.get(e)!.at(-1)!.toFixed(0)} ms (${cpu.get(e)!.at(-1)!.toFixed(1)} CPU s)`).join(', ');
         console.log(`[${dtype} ${workload}] call ${round + 1}/${CALLS} at ${((Date.now() - t0) / 1000).toFixed(0)} s: ${row}; load ${loadavg()[0]!.toFixed(1)}`);
       }
     }
     const end = await memoryAt(engine);
     await engine('teardown');
-    return { dtype, workload, batch, ms, others, start, end, seconds: (Date.now() - t0) / 1000 };
+    return { dtype, workload, batch, ms, cpu, others, start, end, seconds: (Date.now() - t0) / 1000 };
   } finally {
     await close();
   }

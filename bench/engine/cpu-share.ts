@@ -34,10 +34,23 @@ function cpuNow(): { busy: number; all: number; ours: number } {
 
 /** Runs `call` and says what share of the machine's CPUs others used meanwhile (0 to 1). */
 export async function withOthersShare<R>(call: () => Promise<R>): Promise<[R, number]> {
+  const [result, { others }] = await withCpuUse(call);
+  return [result, others];
+}
+
+/** CPU clock ticks per second in /proc (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Runs `call`, and says what share of the CPUs others used meanwhile and how many CPU seconds
+ * this benchmark's own processes (browser, its workers, Node) spent on it: a figure the
+ * machine's load barely changes, where wall time can grow tenfold.
+ */
+export async function withCpuUse<R>(call: () => Promise<R>): Promise<[R, { others: number; ownSeconds: number }]> {
   const before = cpuNow();
   const result = await call();
   const after = cpuNow();
   const all = after.all - before.all;
   const others = all > 0 ? Math.max(0, (after.busy - before.busy - (after.ours - before.ours)) / all) : NaN;
-  return [result, others];
+  return [result, { others, ownSeconds: (after.ours - before.ours) / TICKS_PER_SECOND }];
 }

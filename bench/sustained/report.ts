@@ -16,6 +16,8 @@ export interface SustainedRun {
   batch: number;
   /** ms per call, in call order, per engine. */
   ms: Map<EngineName, number[]>;
+  /** CPU seconds this benchmark's processes spent during each call, in call order, per engine. */
+  cpu: Map<EngineName, number[]>;
   /** Others' share of the CPUs during each webclip call (engine/cpu-share.ts). */
   others: number[];
   start: MemoryAt;
@@ -89,10 +91,11 @@ export function renderSustained(settings: Settings, runs: SustainedRun[], load: 
     ``,
     `First / last: medians of the first and last ${w} calls (ms per call). Drift: last over first (aim ≤ 1.10). ` +
       `vs peer: the peer's ms over webclip's, median of the call-by-call pairs in that window (> 1: webclip faster). ` +
+      `CPU s: CPU seconds the benchmark's processes spent per call (median of the window; the machine's load barely changes it, where it can stretch wall time many times). ` +
       `Memory (MB): WASM heap${runs.some((r) => r.start.ua) ? ' / the worker\'s measureUserAgentSpecificMemory bytes' : ''}, after the untimed call → after the last.`,
     ``,
-    `| dtype | workload | batch | engine | first ${w} | last ${w} | drift | ${peers.map((p) => `vs ${NAME[p]} first / last`).join(' | ')} | memory start → end | others' CPU | load start → end |`,
-    `|---|---|---:|---|---:|---:|---:|${peers.map(() => '---:|').join('')}---|---:|---|`,
+    `| dtype | workload | batch | engine | first ${w} | last ${w} | drift | CPU s first / last | ${peers.map((p) => `vs ${NAME[p]} first / last`).join(' | ')} | memory start → end | others' CPU | load start → end |`,
+    `|---|---|---:|---|---:|---:|---:|---:|${peers.map(() => '---:|').join('')}---|---:|---|`,
   ];
   for (const run of runs) {
     for (const engine of settings.engines) {
@@ -102,17 +105,20 @@ export function renderSustained(settings: Settings, runs: SustainedRun[], load: 
       const vs = peers.map((p) =>
         engine === 'webclip' ? `${fmt(versus(run, p, 0, w), 2)}× / ${fmt(versus(run, p, xs.length - w, xs.length), 2)}×` : '',
       );
+      const cpu = run.cpu.get(engine)!;
+      const cpuCell = `${fmt(median(cpu.slice(0, w)), 2)} / ${fmt(median(cpu.slice(-w)), 2)}`;
       const others = engine === 'webclip' ? `${fmt(median(run.others) * 100)} %` : '';
       lines.push(
         `| ${run.dtype} | ${LABEL[run.workload]} | ${run.batch} | ${NAME[engine]} | ${fmt(first)} | ${fmt(last)} | ` +
-          `${engine === 'webclip' ? '**' : ''}${fmt(last / first, 2)}${engine === 'webclip' ? '**' : ''} | ${vs.join(' | ')} | ` +
+          `${engine === 'webclip' ? '**' : ''}${fmt(last / first, 2)}${engine === 'webclip' ? '**' : ''} | ${cpuCell} | ${vs.join(' | ')} | ` +
           `${memoryCell(run.start, engine)} → ${memoryCell(run.end, engine)} | ${others} | ${fmt(run.start.load, 1)} → ${fmt(run.end.load, 1)} |`,
       );
     }
   }
   lines.push(``, `<details><summary>Every call, ms, in order</summary>`, ``, '```');
   for (const run of runs) {
-    for (const [engine, xs] of run.ms) lines.push(`${run.dtype} ${run.workload} ${engine}: ${xs.map((x) => x.toFixed(0)).join(' ')}`);
+    for (const [engine, xs] of run.ms) lines.push(`${run.dtype} ${run.workload} ${engine} ms: ${xs.map((x) => x.toFixed(0)).join(' ')}`);
+    for (const [engine, xs] of run.cpu) lines.push(`${run.dtype} ${run.workload} ${engine} CPU s: ${xs.map((x) => x.toFixed(1)).join(' ')}`);
   }
   lines.push('```', ``, `</details>`, ``);
   return lines.join('\n');
