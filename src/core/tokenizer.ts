@@ -116,7 +116,7 @@ export class ClipTokenizer {
       row.push(this.eosId);
       truncated.push(cut);
       lengths.push(row.length);
-      writeRow(halves, t * length, row, length, this.padId);
+      writeIdRow(halves, t * length, row, length, this.padId);
     }
     return { ids, truncated, lengths };
   }
@@ -195,7 +195,9 @@ function checkText(text: unknown, what: string): void {
 // half of each zeroed element (through an Int32Array over the same buffer) is enough.
 const LOW_HALF = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
 
-function writeRow(halves: Int32Array, offset: number, row: number[], length: number, pad: number): void {
+/** Writes `row` then `pad` up to `length` ids at int64 element `offset` of the zeroed buffer
+ *  `halves` (an Int32Array view of a BigInt64Array). */
+export function writeIdRow(halves: Int32Array, offset: number, row: number[], length: number, pad: number): void {
   const base = 2 * offset + LOW_HALF;
   for (let k = 0; k < length; k++) halves[base + 2 * k] = k < row.length ? (row[k] as number) : pad;
 }
