@@ -35,21 +35,32 @@ export class PrecompiledCharsmap {
 
   normalize(text: string): string {
     const input = this.encoder.encode(text);
-    const out: number[] = [];
+    let out = new Uint8Array(input.length + 16);
+    let n = 0;
     let pos = 0;
     while (pos < input.length) {
       const [length, value] = this.longestMatch(input, pos);
+      let from = input;
+      let start = pos;
+      let end = pos + utf8Length(input[pos] as number); // no rule: the character as it is
       if (length > 0) {
-        for (let k = value; k < this.strings.length && this.strings[k] !== 0; k++) out.push(this.strings[k] as number);
+        from = this.strings;
+        start = value;
+        end = this.strings.indexOf(0, value);
+        if (end < 0) end = this.strings.length;
         pos += length;
       } else {
-        // no rule: the character as it is (TextEncoder gives well-formed UTF-8)
-        const n = utf8Length(input[pos] as number);
-        for (let k = 0; k < n; k++) out.push(input[pos + k] as number);
-        pos += n;
+        pos = end;
       }
+      if (n + end - start > out.length) {
+        const grown = new Uint8Array(2 * (n + end - start));
+        grown.set(out.subarray(0, n));
+        out = grown;
+      }
+      out.set(from.subarray(start, end), n);
+      n += end - start;
     }
-    return this.decoder.decode(new Uint8Array(out));
+    return this.decoder.decode(out.subarray(0, n));
   }
 
   // Darts-clone commonPrefixSearch, keeping the longest match: [bytes matched, string offset].
