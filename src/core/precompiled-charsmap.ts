@@ -40,7 +40,7 @@ export class PrecompiledCharsmap {
     let pos = 0;
     while (pos < input.length) {
       const [length, value] = this.longestMatch(input, pos);
-      let from = input;
+      let from: Uint8Array = input;
       let start = pos;
       let end = pos + utf8Length(input[pos] as number); // no rule: the character as it is
       if (length > 0) {
