@@ -39,4 +39,7 @@ export type { ClipErrorCode, ClipFailure } from './core/errors';
 export { cosine, dot } from './core/similarity';
 /** Softmax scores of one image against labels, from vectors already computed (what classify does, without re-embedding). */
 export { rankLabels } from './core/classify';
+export { labelScores, rankLabelsBy, SIGMOID_CONSTANTS } from './core/score-rule';
+export type { ScoreRule, SigmoidConstants } from './core/score-rule';
+export type { ModelFamily } from './core/model-family';
 export type { ProgressCallback, ProgressEvent, ProgressPhase } from './wire';

@@ -44,8 +44,8 @@ function incompatible(tower: Tower, what: string, graph: GraphSignature): ClipEr
 
 /**
  * Plans the feeds of one tower, or throws MODEL_INCOMPATIBLE naming what is missing and what the
- * graph has. The embedding output is the conventionally named one, else the only output, else
- * the only output declared with rank 2 ([n, D]).
+ * graph has. The embedding output is the conventionally named one, else `pooler_output`, else the
+ * only output, else the only output declared with rank 2 ([n, D]).
  */
 export function planFeeds(tower: Tower, graph: GraphSignature): FeedPlan {
   const input = mainInput[tower];
@@ -67,6 +67,8 @@ export function planFeeds(tower: Tower, graph: GraphSignature): FeedPlan {
 function pickOutput(tower: Tower, graph: GraphSignature): string {
   const wanted = mainOutput[tower];
   if (graph.outputs.some((v) => v.name === wanted)) return wanted;
+  // SigLIP's towers (SiglipVisionModel / SiglipTextModel) give their embedding as pooler_output
+  if (graph.outputs.some((v) => v.name === 'pooler_output')) return 'pooler_output';
   const [only, ...rest] = graph.outputs;
   if (only && rest.length === 0) {
     if (only.shape && only.shape.length > 0 && only.shape.length !== 2) {

@@ -84,6 +84,8 @@ export class Encoder {
     readonly plan: FeedPlan,
     readonly device: Device,
     private readonly eos: bigint,
+    /** D of the embedding output where the graph declares it as a number ([batch, D]). */
+    readonly declaredWidth: number | undefined,
   ) {}
 
   /**
@@ -99,16 +101,15 @@ export class Encoder {
       });
     const session = await inTurn(ort, build);
     let plan: FeedPlan;
+    const outputs = graphValues(session.outputNames, session.outputMetadata);
     try {
-      plan = planFeeds(options.tower, {
-        inputs: graphValues(session.inputNames, session.inputMetadata),
-        outputs: graphValues(session.outputNames, session.outputMetadata),
-      });
+      plan = planFeeds(options.tower, { inputs: graphValues(session.inputNames, session.inputMetadata), outputs });
     } catch (error) {
       await inTurn(ort, () => session.release()).catch(() => undefined);
       throw error;
     }
-    return new Encoder(ort, session, plan, device, options.eos);
+    const width = outputs.find((v) => v.name === plan.output)?.shape?.[1];
+    return new Encoder(ort, session, plan, device, options.eos, typeof width === 'number' && width > 0 ? width : undefined);
   }
 
   /** From now on, queued and new runs reject with RetiredEncoderError without touching ORT. */

@@ -2,7 +2,10 @@
 // ModelSessions (which owns devices and fallback), and returns L2-normalized embeddings.
 import { type ClipErrorCode, ClipError, abortError } from '../core/errors';
 import { runPipeline } from '../core/batch-pipeline';
-import { checkLabels, rankLabels, type LabelScore } from '../core/classify';
+import { checkLabels, type LabelScore } from '../core/classify';
+import { FamilyTokenizer } from '../core/family-tokenizer';
+import { familyOf, statedDim, type FamilyRules, type ModelFamily } from '../core/model-family';
+import { rankLabelsBy, sigmoidRule, type ScoreRule } from '../core/score-rule';
 import { LruCache } from '../core/lru-cache';
 import { createLimiter } from '../core/limiter';
 import { DTYPES, modelFile } from '../core/dtype-choice';
@@ -52,6 +55,14 @@ export interface EngineInfo {
   readonly fallbackReason?: string;
   /** CLIP's temperature: classify's softmax runs on cosine × logitScale. */
   readonly logitScale: number;
+  /** The model's family, from its files (core/model-family.ts). */
+  readonly family: ModelFamily;
+  /**
+   * How classify and tags score: CLIP's softmax (scale = logitScale), or SigLIP's independent
+   * sigmoid(scale · cos + bias) with where its trained constants came from; null for a SigLIP
+   * whose constants no file or table states (classify then refuses with UNSUPPORTED).
+   */
+  readonly scoring: ScoreRule | null;
 }
 
 export interface CallOptions {
@@ -85,12 +96,19 @@ function parseJsonFile(path: string, bytes: Uint8Array): unknown {
   }
 }
 
-function readProjectionDim(config: unknown): number {
-  const dim = (config as { projection_dim?: unknown } | undefined)?.projection_dim;
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {
-    throw new ClipError('BAD_CONFIG', 'config.json has no positive integer projection_dim');
+function readDim(config: unknown, sessions: ModelSessions): number {
+  const dim = statedDim(config) ?? sessions.declaredDim;
+  if (dim === undefined) {
+    throw new ClipError('BAD_CONFIG', 'neither config.json (projection_dim) nor the vision graph states the embedding size');
   }
   return dim;
+}
+
+/** A text tokenizer of either kind, as the engine uses it. */
+type TextTokenizer = ClipTokenizer | FamilyTokenizer;
+
+function scoreRuleOf(rules: FamilyRules, config: unknown, modelId: string): ScoreRule | null {
+  return rules.scoring === 'softmax' ? { kind: 'softmax', scale: readLogitScale(config) } : sigmoidRule(config, modelId);
 }
 
 /**
@@ -119,7 +137,9 @@ export class ClipEngine {
     private readonly model: string,
     private readonly dim: number,
     readonly logitScale: number,
-    private readonly tokenizer: ClipTokenizer,
+    private readonly rules: FamilyRules,
+    readonly scoring: ScoreRule | null,
+    private readonly tokenizer: TextTokenizer,
     private readonly preprocessor: PreprocessorConfig,
     private readonly sessions: ModelSessions,
     /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
@@ -156,9 +176,11 @@ export class ClipEngine {
           .readOptional('tokenizer_config.json', readOptions('tokenizer_config.json'))
           .then((bytes) => bytes && parseJsonFile('tokenizer_config.json', bytes)),
       ]);
-      const tokenizer = ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
+      const rules = familyOf(config, tokenizerConfig);
+      const tokenizer: TextTokenizer = rules.family === 'clip' || rules.family === 'mobileclip'
+        ? ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig)
+        : FamilyTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
-      const dim = readProjectionDim(config);
       const sessions = await ModelSessions.create({
         files: { read, has: (path: string) => store.has(path), size: (path: string) => store.sizeOf(path), dtypes: model.dtypes },
         modelId: model.id,
@@ -188,7 +210,9 @@ export class ClipEngine {
           return hash ? [[d, hash]] : [];
         }),
       );
-      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions, textFiles);
+      const dim = readDim(config, sessions);
+      const scoring = scoreRuleOf(rules, config, model.id);
+      return new ClipEngine(model.id, dim, readLogitScale(config), rules, scoring, tokenizer, preprocessor, sessions, textFiles);
     } catch (error) {
       store.dropPrefetched();
       await store.discard();
@@ -207,6 +231,8 @@ export class ClipEngine {
       threads: s.threads,
       ...(s.fallbackReason === undefined ? {} : { fallbackReason: s.fallbackReason }),
       logitScale: this.logitScale,
+      family: this.rules.family,
+      scoring: this.scoring,
     };
   }
 
@@ -233,7 +259,12 @@ export class ClipEngine {
   private async embedTextBatch(texts: readonly string[]): Promise<{ vectors: Float32Array[]; truncated: boolean[] }> {
     if (texts.length === 0) return { vectors: [], truncated: [] };
     const { ids, lengths, truncated } = this.tokenizer.encodeBatchWithInfo(texts);
-    const rows = trimToLongest(ids, lengths, this.tokenizer.contextLength);
+    // Families whose text tower sees the padding (SigLIP, MobileCLIP: no causal mask) get every
+    // row at the trained length, padded with their own pad id; CLIP's rows are cut to the longest.
+    const width = this.tokenizer.contextLength;
+    const rows = this.rules.textPadding === 'fixed'
+      ? { ids, dims: [texts.length, width] as [number, number] }
+      : trimToLongest(ids, lengths, width);
     this.encodedTexts += texts.length;
     const block = await this.sessions.runText(rows.ids, rows.dims);
     return { vectors: normalizeRows(block, texts.length), truncated };
@@ -314,19 +345,30 @@ export class ClipEngine {
     return normalizeRows(block, images.length);
   }
 
-  /** Zero-shot classification: labels scored by softmax(logitScale × cosine), best first. */
+  /**
+   * Zero-shot classification, best first: CLIP's softmax(logitScale × cosine) over the labels, or
+   * SigLIP's independent sigmoid per label (core/score-rule.ts).
+   */
   async classify(
     image: WireImage,
     labels: readonly string[],
     options: CallOptions & { templates?: readonly string[] | undefined } = {},
   ): Promise<LabelScore[]> {
     checkLabels(labels);
+    const rule = this.scoring;
+    if (rule === null) {
+      throw new ClipError(
+        'UNSUPPORTED',
+        `${this.model} is a SigLIP model whose trained logit_scale and logit_bias neither its config.json nor webclip's table states; ` +
+          'compare embeddings (embedImages, embedTexts) instead',
+      );
+    }
     const templates = checkTemplates(options.templates ?? DEFAULT_TEMPLATES);
     const [labelVectors, imageVectors] = await Promise.all([
       this.labelEmbeddings(labels, templates, options.signal, { persist: true }),
       this.embedImages([image], { signal: options.signal }),
     ]);
-    return rankLabels(imageVectors[0]!, labels, labelVectors, this.logitScale);
+    return rankLabelsBy(rule, imageVectors[0]!, labels, labelVectors);
   }
 
   /**

@@ -194,6 +194,11 @@ export class ModelSessions {
     };
   }
 
+  /** The embedding width the graphs declare (vision's, else text's); undefined if neither does. */
+  get declaredDim(): number | undefined {
+    return this.backend.vision.declaredWidth ?? this.backend.text.declaredWidth;
+  }
+
   /** pixel_values float32 [n,3,h,w] → raw image_embeds [n*D]. Queued per session (FIFO). */
   runVision(pixelValues: Float32Array, dims: readonly [number, number, number, number]): Promise<Float32Array> {
     const [n, c, h, w] = dims;

@@ -1,0 +1,94 @@
+// The families beside CLIP through the public API in Chromium, each loaded from its folder in the
+// public export's layout (tests/fixtures/tiny-{siglip,siglip2,mobileclip}): text and image
+// embeddings against the PyTorch references (fp32: text cosine ≥ 0.9999, image ≥ 0.999 end to end
+// from the PNG; q8 against the int8 simulation), and each family's scoring rule. Runs on WASM and
+// on WebGPU (SwiftShader).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import type { ProjectMetadata } from '../../playwright.config';
+import { cosine, fixtureDir } from './reference';
+
+type Embeds = Record<string, number[]>;
+interface FamilyReference {
+  family: string;
+  dim: number;
+  texts: { text: string; text_embeds: Embeds }[];
+  images: { file: string; image_embeds: Embeds }[];
+  probabilities?: number[][];
+}
+
+const FAMILIES = ['siglip', 'siglip2', 'mobileclip'] as const;
+const refOf = (family: string): FamilyReference =>
+  JSON.parse(readFileSync(join(fixtureDir, `tiny-${family}`, 'reference.json'), 'utf8')) as FamilyReference;
+const deviceOf = (info: TestInfo): ProjectMetadata['device'] => (info.project.metadata as ProjectMetadata).device;
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/tests/e2e/harness.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+}
+
+for (const family of FAMILIES) {
+  const ref = refOf(family);
+  test.describe(`tiny-${family}`, () => {
+    test.beforeEach(async ({ page }) => open(page));
+
+    const variants = (device: string) =>
+      device === 'webgpu' ? [{ dtype: 'fp32' as const, key: 'fp32', text: 0.9999, image: 0.999 }] : [
+        { dtype: 'fp32' as const, key: 'fp32', text: 0.9999, image: 0.999 },
+        { dtype: 'q8' as const, key: 'int8_sim', text: 0.999, image: 0.999 },
+      ];
+
+    test('loads from its folder and embeds texts and images as PyTorch does', async ({ page }, testInfo) => {
+      const device: 'webgpu' | 'wasm' = deviceOf(testInfo) === 'webgpu' ? 'webgpu' : 'wasm';
+      for (const { dtype, key, text: textMin, image: imageMin } of variants(device)) {
+        const result = await page.evaluate(
+          async ({ family, dtype, device, texts, files }) => {
+            const clip = await window.webclip.createClip({ model: `/tests/fixtures/tiny-${family}/`, device, dtype });
+            const info = clip.info;
+            const textVectors = (await clip.embedTexts(texts)).map((v) => Array.from(v));
+            const images = await Promise.all(files.map((f) => window.webclip.fixtureImage('blob', f)));
+            const imageVectors = (await clip.embedImages(images)).map((v) => Array.from(v));
+            await clip.dispose();
+            return { info, textVectors, imageVectors };
+          },
+          { family, dtype, device, texts: ref.texts.map((t) => t.text), files: ref.images.map((i) => i.file) },
+        );
+        expect(result.info).toMatchObject({ family, dim: ref.dim, device, dtype });
+        result.textVectors.forEach((v, k) => expect(cosine(v, ref.texts[k]!.text_embeds[key]!), `${dtype} text ${k}`).toBeGreaterThanOrEqual(textMin));
+        result.imageVectors.forEach((v, k) => expect(cosine(v, ref.images[k]!.image_embeds[key]!), `${dtype} image ${k}`).toBeGreaterThanOrEqual(imageMin));
+      }
+    });
+
+    test(`classify follows the family's rule`, async ({ page }, testInfo) => {
+      const device: 'webgpu' | 'wasm' = deviceOf(testInfo) === 'webgpu' ? 'webgpu' : 'wasm';
+      const labels = ref.texts.map((t) => t.text).filter((t) => t !== '');
+      const out = await page.evaluate(
+        async ({ family, device, labels, file }) => {
+          const clip = await window.webclip.createClip({ model: `/tests/fixtures/tiny-${family}/`, device, dtype: 'fp32' });
+          const ranked = await clip.classify(await window.webclip.fixtureImage('blob', file), labels, { templates: ['{}'] });
+          const fewer = await clip.classify(await window.webclip.fixtureImage('blob', file), labels.slice(0, 2), { templates: ['{}'] });
+          const scoring = clip.info.scoring;
+          await clip.dispose();
+          return { ranked, fewer, scoring };
+        },
+        { family, device, labels, file: ref.images[0]!.file },
+      );
+      const score = (list: { label: string; score: number }[], label: string) => list.find((s) => s.label === label)!.score;
+      if (ref.probabilities) {
+        // SigLIP: sigmoid(exp(logit_scale)·cos + logit_bias) per label, with config.json's constants
+        expect(out.scoring).toMatchObject({ kind: 'sigmoid', source: 'config.json' });
+        for (const label of labels) {
+          const k = ref.texts.findIndex((t) => t.text === label);
+          expect(score(out.ranked, label)).toBeCloseTo(ref.probabilities[0]![k]!, 3);
+        }
+        // independent: fewer labels leave each score as it was
+        for (const { label, score: s } of out.fewer) expect(s).toBeCloseTo(score(out.ranked, label), 6);
+      } else {
+        expect(out.scoring).toEqual({ kind: 'softmax', scale: 100 });
+        expect(out.ranked.reduce((a, s) => a + s.score, 0)).toBeCloseTo(1, 5);
+        expect(out.fewer.reduce((a, s) => a + s.score, 0)).toBeCloseTo(1, 5);
+      }
+    });
+  });
+}
