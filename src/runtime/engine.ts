@@ -5,6 +5,8 @@ import { runPipeline } from '../core/batch-pipeline';
 import { checkLabels, type LabelScore } from '../core/classify';
 import { FamilyTokenizer } from '../core/family-tokenizer';
 import { familyOf, statedDim, type FamilyRules, type ModelFamily } from '../core/model-family';
+import { meanPoolProject } from '../core/mean-pool';
+import type { Tensor32 } from '../core/safetensors';
 import { rankLabelsBy, sigmoidRule, type ScoreRule } from '../core/score-rule';
 import { LruCache } from '../core/lru-cache';
 import { createLimiter } from '../core/limiter';
@@ -21,6 +23,7 @@ import { readLabels, writeLabels, type LabelSpace } from './label-store';
 import { ModelStore, type StoreHooks } from './model-store';
 import type { ResolvedModel } from './registry';
 import { towerFilesToPrefetch } from './tower-prefetch';
+import { loadSentenceTransformerTower, sentenceTransformerFile } from './sentence-transformer-tower';
 import {
   ModelSessions,
   type AdapterSummary,
@@ -55,8 +58,10 @@ export interface EngineInfo {
   readonly fallbackReason?: string;
   /** CLIP's temperature: classify's softmax runs on cosine × logitScale. */
   readonly logitScale: number;
-  /** The model's family, from its files (core/model-family.ts). */
+  /** The model's family, from its files (core/model-family.ts); a pair's is its image tower's. */
   readonly family: ModelFamily;
+  /** A pair's text tower (model: {vision, text}): its id. */
+  readonly textModel?: string;
   /**
    * How classify and tags score: CLIP's softmax (scale = logitScale), or SigLIP's independent
    * sigmoid(scale · cos + bias) with where its trained constants came from; null for a SigLIP
@@ -104,6 +109,25 @@ function readDim(config: unknown, sessions: ModelSessions): number {
   return dim;
 }
 
+/**
+ * config.json with what the WebGPU probe input needs and some exports leave out (MobileCLIP's
+ * `{"model_type": "clip"}`): the image size the preprocessor makes, the tokenizer's special ids.
+ */
+function withProbeSizes(config: unknown, preprocessor: PreprocessorConfig, tokenizer: TextTokenizer): unknown {
+  const c = (typeof config === 'object' && config !== null ? config : {}) as Record<string, unknown>;
+  const vision = (c['vision_config'] ?? {}) as Record<string, unknown>;
+  const text = (c['text_config'] ?? {}) as Record<string, unknown>;
+  const side = preprocessor.crop?.width ?? (preprocessor.resize?.kind === 'exact' ? preprocessor.resize.width : undefined);
+  const ids = tokenizer instanceof ClipTokenizer
+    ? { bos_token_id: tokenizer.bosId, eos_token_id: tokenizer.eosId, vocab_size: tokenizer.vocabSize }
+    : {};
+  return {
+    ...c,
+    vision_config: { ...(side === undefined ? {} : { image_size: side }), ...vision },
+    text_config: { ...ids, ...text },
+  };
+}
+
 /** A text tokenizer of either kind, as the engine uses it. */
 type TextTokenizer = ClipTokenizer | FamilyTokenizer;
 
@@ -140,6 +164,9 @@ export class ClipEngine {
     private readonly rules: FamilyRules,
     readonly scoring: ScoreRule | null,
     private readonly tokenizer: TextTokenizer,
+    /** A paired sentence-transformers text tower's Dense weight: its graph gives hidden states. */
+    private readonly dense: Tensor32 | null,
+    private readonly textModel: string | undefined,
     private readonly preprocessor: PreprocessorConfig,
     private readonly sessions: ModelSessions,
     /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
@@ -159,6 +186,8 @@ export class ClipEngine {
     const { model } = options;
     const { signal, onProgress } = call;
     const store = await ModelStore.open(model.id, model.source, options.storeHooks);
+    // a pair's text tower lives in its own folder (and cache entry), in sentence-transformers' layout
+    const textStore = model.text ? await ModelStore.open(model.text.id, model.text.source, options.storeHooks) : store;
     store.prefetch(towerFilesToPrefetch(store, options.device, options.dtype, 'gpu' in navigator));
     const progress = new DownloadProgress((event) => onProgress?.(event));
     const readOptions = (path: string, readSignal?: AbortSignal) => ({
@@ -167,24 +196,44 @@ export class ClipEngine {
     });
     const read = (path: string, readSignal?: AbortSignal) => store.read(path, readOptions(path, readSignal));
     const readJson = async (path: string) => parseJsonFile(path, await read(path));
+    const readText = (path: string, readSignal?: AbortSignal) => textStore.read(path, readOptions(path, readSignal));
+    const readTextJson = async (path: string) => parseJsonFile(path, await readText(path));
+    const readTextOptionalJson = (path: string) =>
+      textStore.readOptional(path, readOptions(path)).then((bytes) => bytes && parseJsonFile(path, bytes));
+    // the path of a tower's file in the folder that holds it, and that folder's store
+    const towerFile = (path: string): [ModelStore, string] => {
+      const mapped = model.text ? sentenceTransformerFile(path) : null;
+      return mapped ? [textStore, mapped] : [store, path];
+    };
     try {
       const [config, preprocessorJson, tokenizerJson, tokenizerConfig] = await Promise.all([
         readJson('config.json'),
         readJson('preprocessor_config.json'),
-        readJson('tokenizer.json'),
-        store
-          .readOptional('tokenizer_config.json', readOptions('tokenizer_config.json'))
-          .then((bytes) => bytes && parseJsonFile('tokenizer_config.json', bytes)),
+        readTextJson('tokenizer.json'),
+        readTextOptionalJson('tokenizer_config.json'),
       ]);
-      const rules = familyOf(config, tokenizerConfig);
-      const tokenizer: TextTokenizer = rules.family === 'clip' || rules.family === 'mobileclip'
-        ? ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig)
-        : FamilyTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
+      const rules = familyOf(config, model.text ? undefined : tokenizerConfig);
+      const tower = model.text
+        ? await loadSentenceTransformerTower(readTextJson, readTextOptionalJson, readText, tokenizerJson, tokenizerConfig)
+        : null;
+      const tokenizer: TextTokenizer = tower
+        ? tower.tokenizer
+        : rules.family === 'clip' || rules.family === 'mobileclip'
+          ? ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig)
+          : FamilyTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
       const sessions = await ModelSessions.create({
-        files: { read, has: (path: string) => store.has(path), size: (path: string) => store.sizeOf(path), dtypes: model.dtypes },
+        files: {
+          read: (path: string, readSignal?: AbortSignal) => {
+            const [from, file] = towerFile(path);
+            return from.read(file, readOptions(file, readSignal));
+          },
+          has: (path: string) => towerFile(path)[0].has(towerFile(path)[1]),
+          size: (path: string) => towerFile(path)[0].sizeOf(towerFile(path)[1]),
+          dtypes: model.dtypes,
+        },
         modelId: model.id,
-        config,
+        config: withProbeSizes(config, preprocessor, tokenizer),
         device: options.device,
         dtype: options.dtype,
         ...(options.wasmBaseUrl === undefined ? {} : { wasmBaseUrl: options.wasmBaseUrl }),
@@ -199,23 +248,29 @@ export class ClipEngine {
         throw abortError(signal, 'loading the model');
       }
       // Only now is every file this model needs stored and checked: record them together.
-      await store.commit().catch(async (error: unknown) => {
+      await Promise.all(textStore === store ? [store.commit()] : [store.commit(), textStore.commit()]).catch(async (error: unknown) => {
         await sessions.dispose();
         throw error;
       });
       // Known only for a cached model: an uncached one's labels are not stored either.
       const textFiles = new Map(
         DTYPES.flatMap((d): [Dtype, string][] => {
-          const hash = store.sha256Of(modelFile('text', d));
+          const [from, file] = towerFile(modelFile('text', d));
+          const hash = from.sha256Of(file);
           return hash ? [[d, hash]] : [];
         }),
       );
       const dim = readDim(config, sessions);
+      if (tower && tower.dense.shape[0] !== dim) {
+        await sessions.dispose();
+        throw new ClipError('MODEL_INCOMPATIBLE', `the text tower projects to ${String(tower.dense.shape[0])} dimensions; the image tower's space has ${dim}`);
+      }
       const scoring = scoreRuleOf(rules, config, model.id);
-      return new ClipEngine(model.id, dim, readLogitScale(config), rules, scoring, tokenizer, preprocessor, sessions, textFiles);
+      return new ClipEngine(model.id, dim, readLogitScale(config), rules, scoring, tokenizer, tower?.dense ?? null, model.text?.id, preprocessor, sessions, textFiles);
     } catch (error) {
       store.dropPrefetched();
       await store.discard();
+      if (textStore !== store) await textStore.discard();
       throw error;
     }
   }
@@ -232,6 +287,7 @@ export class ClipEngine {
       ...(s.fallbackReason === undefined ? {} : { fallbackReason: s.fallbackReason }),
       logitScale: this.logitScale,
       family: this.rules.family,
+      ...(this.textModel === undefined ? {} : { textModel: this.textModel }),
       scoring: this.scoring,
     };
   }
@@ -258,6 +314,7 @@ export class ClipEngine {
 
   private async embedTextBatch(texts: readonly string[]): Promise<{ vectors: Float32Array[]; truncated: boolean[] }> {
     if (texts.length === 0) return { vectors: [], truncated: [] };
+    if (this.dense) return this.embedPooledTextBatch(texts, this.dense);
     const { ids, lengths, truncated } = this.tokenizer.encodeBatchWithInfo(texts);
     // Families whose text tower sees the padding (SigLIP, MobileCLIP: no causal mask) get every
     // row at the trained length, padded with their own pad id; CLIP's rows are cut to the longest.
@@ -268,6 +325,19 @@ export class ClipEngine {
     this.encodedTexts += texts.length;
     const block = await this.sessions.runText(rows.ids, rows.dims);
     return { vectors: normalizeRows(block, texts.length), truncated };
+  }
+
+  /** A sentence-transformers tower: hidden states, mean-pooled over the mask, projected by Dense. */
+  private async embedPooledTextBatch(texts: readonly string[], dense: Tensor32): Promise<{ vectors: Float32Array[]; truncated: boolean[] }> {
+    const { ids, attentionMask, width, truncated } = (this.tokenizer as FamilyTokenizer).encodeBatchWithInfo(texts);
+    const rows = texts.length;
+    const mask = attentionMask ?? new BigInt64Array(ids.length).fill(1n);
+    this.encodedTexts += rows;
+    const hidden = await this.sessions.runText(ids, [rows, width], mask);
+    const pooled = meanPoolProject(hidden, mask, rows, width, dense);
+    const block = new Float32Array(rows * (dense.shape[0] as number));
+    pooled.forEach((v, r) => block.set(v, r * v.length));
+    return { vectors: normalizeRows(block, rows), truncated };
   }
 
   /**

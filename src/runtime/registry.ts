@@ -5,59 +5,175 @@ import { DTYPES, modelFile, type Dtype } from '../core/dtype-choice';
 import { ClipError } from '../core/errors';
 import type { ModelSource } from './model-store';
 
+/** Download size in MB of each tower's file at one dtype, as the repository's listing states it. */
+export interface TowerSizes {
+  readonly vision: number;
+  readonly text: number;
+}
+
 export interface RegistryModel {
   /** The id `createClip({model})` takes, and the cache's key. */
   readonly id: string;
-  /** Hugging Face repository holding the ONNX export. */
+  /** Hugging Face repository holding the ONNX export (of both towers, or of the image tower of a pair). */
   readonly repo: string;
+  /** A pair: the repository of its text tower (sentence-transformers layout), when not `repo`. */
+  readonly textRepo?: string;
+  readonly family: 'clip' | 'mobileclip' | 'siglip' | 'siglip2' | 'clip+multilingual-text';
   readonly description: string;
-  /** Embedding dimension (config.json's projection_dim). */
+  /** Embedding dimension (config.json's projection_dim, or the graphs' output). */
   readonly dim: number;
-  /** Dtypes whose vision and text files the repository has. */
+  /** Languages its text side was trained on. */
+  readonly languages: string;
+  /** Dtypes whose vision and text files the repositories have. */
   readonly dtypes: readonly Dtype[];
+  /** MB per dtype, from the repositories' file listings (checked 2026-12: see docs/models.md). */
+  readonly sizes: Readonly<Partial<Record<Dtype, TowerSizes>>>;
+  /** Other large files fetched once (MB): SigLIP 2's 34 MB Gemma tokenizer.json. */
+  readonly extraMB?: number;
 }
 
 export const HUB_URL = 'https://huggingface.co/';
 
+const CLIP_TEXT = { fp32: 254, fp16: 127, q8: 64.5 };
+const MOBILECLIP_TEXT = { fp32: 254, fp16: 127, q8: 64.1, q4: 126 };
+
+function pairsOf(vision: Partial<Record<Dtype, number>>, text: Partial<Record<Dtype, number>>): Partial<Record<Dtype, TowerSizes>> {
+  const out: Partial<Record<Dtype, TowerSizes>> = {};
+  for (const d of DTYPES) {
+    const v = vision[d];
+    const t = text[d];
+    if (v !== undefined && t !== undefined) out[d] = { vision: v, text: t };
+  }
+  return out;
+}
+
+function entry(model: Omit<RegistryModel, 'dtypes'>): RegistryModel {
+  const listed = DTYPES.filter((d) => model.sizes[d] !== undefined);
+  // no listing checked: every dtype of the layout is tried, as for any folder
+  return { ...model, dtypes: listed.length > 0 ? listed : DTYPES };
+}
+
 export const REGISTRY: readonly RegistryModel[] = [
-  {
+  entry({
     id: 'Xenova/clip-vit-base-patch32',
     repo: 'Xenova/clip-vit-base-patch32',
-    description: 'OpenAI CLIP ViT-B/32: the fastest; about 88 MB at q8 for both towers',
+    family: 'clip',
+    description: 'OpenAI CLIP ViT-B/32: the fastest ViT; 89 + 65 MB at q8',
     dim: 512,
-    dtypes: DTYPES,
-  },
-  {
+    languages: 'en',
+    sizes: pairsOf({ fp32: 352, fp16: 176, q8: 89.1 }, CLIP_TEXT),
+  }),
+  entry({
     id: 'Xenova/clip-vit-base-patch16',
     repo: 'Xenova/clip-vit-base-patch16',
+    family: 'clip',
     description: 'OpenAI CLIP ViT-B/16: finer patches, more accurate, about 4× the image compute of B/32',
     dim: 512,
-    dtypes: DTYPES,
-  },
-  {
+    languages: 'en',
+    sizes: pairsOf({ fp32: 345.1, q8: 87.5 }, { fp32: 254.1, q8: 64.5 }),
+  }),
+  entry({
     id: 'Xenova/clip-vit-large-patch14',
     repo: 'Xenova/clip-vit-large-patch14',
-    description: 'OpenAI CLIP ViT-L/14: the most accurate; about 430 MB at q8, slow on WASM',
+    family: 'clip',
+    description: 'OpenAI CLIP ViT-L/14: the most accurate CLIP; slow on WASM',
     dim: 768,
-    dtypes: DTYPES,
-  },
+    languages: 'en',
+    // file sizes not checked here: the dtypes tried are the export layout's usual ones
+    sizes: {},
+  }),
+  entry({
+    id: 'Xenova/mobileclip_s1',
+    repo: 'Xenova/mobileclip_s1',
+    family: 'mobileclip',
+    description: 'Apple MobileCLIP-S1: a convolutional image tower, 72.6 % ImageNet zero-shot (B/32: 63 %)',
+    dim: 512,
+    languages: 'en',
+    sizes: pairsOf({ fp32: 86, fp16: 43.2, q8: 22.4, q4: 70.1 }, MOBILECLIP_TEXT),
+  }),
+  entry({
+    id: 'Xenova/mobileclip_s2',
+    repo: 'Xenova/mobileclip_s2',
+    family: 'mobileclip',
+    description: 'Apple MobileCLIP-S2: 74.4 % ImageNet zero-shot; 37 + 64 MB at q8',
+    dim: 512,
+    languages: 'en',
+    sizes: pairsOf({ fp32: 143, fp16: 71.7, q8: 36.7, q4: 119 }, MOBILECLIP_TEXT),
+  }),
+  entry({
+    id: 'Xenova/mobileclip_b',
+    repo: 'Xenova/mobileclip_b',
+    family: 'mobileclip',
+    description: 'Apple MobileCLIP-B: 76.8 % ImageNet zero-shot, a ViT-B/16-sized image tower',
+    dim: 512,
+    languages: 'en',
+    sizes: pairsOf({ fp32: 346, fp16: 173, q8: 87.5, q4: 57.6 }, MOBILECLIP_TEXT),
+  }),
+  entry({
+    id: 'Xenova/siglip-base-patch16-224',
+    repo: 'Xenova/siglip-base-patch16-224',
+    family: 'siglip',
+    description: 'Google SigLIP base/16 at 224 px: per-label probabilities (sigmoid); 100 + 111 MB at q8',
+    dim: 768,
+    languages: 'en',
+    sizes: pairsOf({ fp32: 372, fp16: 186, q8: 99.5 }, { fp32: 441, fp16: 221, q8: 111 }),
+  }),
+  entry({
+    id: 'onnx-community/siglip2-base-patch16-224-ONNX',
+    repo: 'onnx-community/siglip2-base-patch16-224-ONNX',
+    family: 'siglip2',
+    description: 'Google SigLIP 2 base/16 at 224 px: multilingual Gemma tokenizer (a 34 MB tokenizer.json)',
+    dim: 768,
+    languages: 'multilingual',
+    sizes: { fp16: { vision: 186.0, text: 564.9 } },
+    extraMB: 34.4,
+  }),
+  entry({
+    id: 'clip-vit-base-patch32-multilingual-v1',
+    repo: 'Xenova/clip-vit-base-patch32',
+    textRepo: 'sentence-transformers/clip-ViT-B-32-multilingual-v1',
+    family: 'clip+multilingual-text',
+    description: 'CLIP ViT-B/32 photos searched in 50+ languages: its image tower with the multilingual text tower distilled into its space',
+    dim: 512,
+    languages: '50+ languages',
+    sizes: pairsOf({ fp32: 352, q8: 89.1 }, { fp32: 539, q8: 135 }),
+  }),
 ];
 
 export const DEFAULT_MODEL = 'Xenova/clip-vit-base-patch32';
 
 const HUB_REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
+/** One folder: a registry id, a Hub repository, a folder URL, or picked files. */
+export type ModelFolder = string | readonly File[] | FileList;
+
+/**
+ * An image tower and a text tower from two folders: `text` a text tower trained into the image
+ * tower's space (sentence-transformers layout, e.g. clip-ViT-B-32-multilingual-v1 for ViT-B/32).
+ */
+export interface PairedModel {
+  readonly vision: ModelFolder;
+  readonly text: ModelFolder;
+}
+
 /** What `createClip({model})` accepts. */
-export type ModelInput = string | readonly File[] | FileList;
+export type ModelInput = ModelFolder | PairedModel;
 
 export interface ResolvedModel {
+  /** The image tower's id: the cache key of its files, and the space a library's photos are in. */
   readonly id: string;
   readonly source: ModelSource;
   /** Known dtypes (registry models); undefined where only the folder can tell. */
   readonly dtypes?: readonly Dtype[];
+  /** A pair's text tower, from its own folder; absent when both towers share `source`. */
+  readonly text?: ResolvedModel;
 }
 
 export const registryBaseUrl = (model: RegistryModel): string => `${HUB_URL}${model.repo}/resolve/main/`;
+
+function isPair(model: ModelInput): model is PairedModel {
+  return typeof model === 'object' && model !== null && !Array.isArray(model) && !(typeof FileList !== 'undefined' && model instanceof FileList) && 'vision' in model;
+}
 
 /** Files of a picked model folder, keyed by their path inside it ('onnx/vision_model.onnx'). */
 function resolveFiles(files: readonly File[]): ResolvedModel {
@@ -94,9 +210,20 @@ function modelFileSizes(files: Record<string, File>): string {
  */
 export function resolveModel(model: ModelInput | undefined, base: string): ResolvedModel {
   if (model === undefined) model = DEFAULT_MODEL;
+  if (isPair(model)) {
+    const vision = resolveModel(model.vision, base);
+    const text = resolveModel(model.text, base);
+    if (vision.text || text.text) throw new ClipError('BAD_INPUT', 'model.vision and model.text must each be one folder, not a pair');
+    return { ...vision, text };
+  }
   if (typeof model !== 'string') return resolveFiles(Array.from(model));
   if (model === '') throw new ClipError('BAD_INPUT', 'model must be a registry id, a folder URL or picked files');
   const known = REGISTRY.find((m) => m.id === model);
+  if (known?.textRepo) {
+    const vision = resolveModel(known.repo, base);
+    const text: ResolvedModel = { id: known.textRepo, source: { kind: 'url', baseUrl: `${HUB_URL}${known.textRepo}/resolve/main/` } };
+    return { ...vision, dtypes: known.dtypes, text };
+  }
   if (known) return { id: known.id, source: { kind: 'url', baseUrl: registryBaseUrl(known) }, dtypes: known.dtypes };
   // 'owner/name' is a Hugging Face repository (a relative folder is written './models/x/').
   if (HUB_REPO.test(model)) return { id: model, source: { kind: 'url', baseUrl: `${HUB_URL}${model}/resolve/main/` } };

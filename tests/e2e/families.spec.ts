@@ -28,6 +28,11 @@ async function open(page: Page): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 }
 
+// SwiftShader runs WebGPU on the CPU, several times slower than WASM
+test.beforeEach(({}, testInfo) => {
+  if (deviceOf(testInfo) === 'webgpu') testInfo.setTimeout(400_000);
+});
+
 for (const family of FAMILIES) {
   const ref = refOf(family);
   test.describe(`tiny-${family}`, () => {
@@ -92,3 +97,34 @@ for (const family of FAMILIES) {
     });
   });
 }
+
+test.describe('a multilingual text tower paired with an image tower', () => {
+  test.beforeEach(async ({ page }) => open(page));
+  const text = JSON.parse(readFileSync(join(fixtureDir, 'tiny-multilingual', 'reference.json'), 'utf8')) as FamilyReference;
+  const vision = JSON.parse(readFileSync(join(fixtureDir, 'tiny-clip', 'reference.json'), 'utf8')) as FamilyReference;
+
+  test('{vision, text} from two folders: texts through WordPiece, the graph, mean pooling and Dense; images through the image tower', async ({ page }, testInfo) => {
+    const device: 'webgpu' | 'wasm' = deviceOf(testInfo) === 'webgpu' ? 'webgpu' : 'wasm';
+    const variants = device === 'webgpu' ? [['fp32', 'fp32', 0.9999]] as const : [['fp32', 'fp32', 0.9999], ['q8', 'int8_sim', 0.999]] as const;
+    for (const [dtype, key, min] of variants) {
+      const out = await page.evaluate(
+        async ({ device, dtype, texts, file }) => {
+          const clip = await window.webclip.createClip({
+            model: { vision: '/models/test/', text: '/tests/fixtures/tiny-multilingual/' }, device, dtype,
+          });
+          const info = clip.info;
+          const textVectors = (await clip.embedTexts(texts)).map((v) => Array.from(v));
+          const [image] = await clip.embedImages([await window.webclip.fixtureImage('blob', file)]);
+          await clip.dispose();
+          return { info, textVectors, image: Array.from(image!) };
+        },
+        { device, dtype, texts: text.texts.map((t) => t.text), file: vision.images[0]!.file },
+      );
+      expect(out.info).toMatchObject({ family: 'clip', dim: 32, dtype, device });
+      expect(out.info.textModel).toMatch(/tiny-multilingual\/$/);
+      out.textVectors.forEach((v, k) => expect(cosine(v, text.texts[k]!.text_embeds[key]!), `${dtype} text ${k}`).toBeGreaterThanOrEqual(min));
+      const visionKey = dtype === 'fp32' ? 'fp32' : 'int8_sim';
+      expect(cosine(out.image, vision.images[0]!.image_embeds[visionKey]!)).toBeGreaterThanOrEqual(0.999);
+    }
+  });
+});
