@@ -179,6 +179,12 @@ test.describe('demo page', () => {
     await addByPicker(page, REFERENCE_FILES.slice(0, 2));
     await page.getByTestId('settings-button').click();
     await expect(page.getByTestId('settings-dialog')).toBeVisible();
+    // every family of the registry is offered, with its languages and download size
+    const offered = await page.getByTestId('hub-model').locator('option').allTextContents();
+    for (const family of ['— clip,', '— mobileclip,', '— siglip,', '— siglip2,', '— clip+multilingual-text,']) {
+      expect(offered.some((o) => o.includes(family)), family).toBe(true);
+    }
+    expect(offered.find((o) => o.startsWith('Xenova/clip-vit-base-patch32 '))).toContain('154 MB at q8');
     await shot(page, 'settings');
     await page.getByTestId('dtype').selectOption('q8');
     await page.getByTestId('device').selectOption('wasm');
