@@ -13,6 +13,8 @@ const BY_HASH = 'hash';
 
 export interface LibraryMeta extends VectorMaker {
   readonly name: string;
+  /** The family of the model whose image space the photos are in (absent in older libraries). */
+  readonly family?: string;
   readonly dim: number;
   readonly storage: VectorStorage;
   readonly createdAt: number;

@@ -18,6 +18,10 @@ export interface LibraryOptions {
 
 export interface LibraryInfo extends VectorMaker {
   readonly name: string;
+  /** The family of the model that made the photos' vectors (core/model-family.ts). */
+  readonly family: string;
+  /** The paired text tower that searches them now, when the library is opened with one. */
+  readonly textModel?: string;
   readonly dim: number;
   readonly storage: VectorStorage;
   /** Photos searchable now. */

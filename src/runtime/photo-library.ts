@@ -123,7 +123,7 @@ export class PhotoLibrary {
     let meta = await db.getMeta(name);
     if (!meta) {
       const now = Date.now();
-      const fresh: LibraryMeta = { name, ...maker, dim, storage: options.storage ?? 'float32', createdAt: now, updatedAt: now };
+      const fresh: LibraryMeta = { name, ...maker, family: engine.info.family, dim, storage: options.storage ?? 'float32', createdAt: now, updatedAt: now };
       // Another tab may create it between the read and this write: then open theirs.
       meta = (await db.createLibrary(fresh)) ? fresh : await db.getMeta(name);
       if (!meta) throw new ClipError('STORAGE', `the library ${JSON.stringify(name)} vanished while it was being created`);
@@ -137,7 +137,7 @@ export class PhotoLibrary {
         );
       }
       // From now on the library belongs to this model; its old vectors wait for reindex.
-      meta = { ...meta, ...maker, dim, updatedAt: Date.now() };
+      meta = { ...meta, ...maker, family: engine.info.family, dim, updatedAt: Date.now() };
       await db.putMeta(meta);
     }
     const index = await VectorIndex.create(dim, meta.storage);
@@ -209,7 +209,12 @@ export class PhotoLibrary {
 
   info(): LibraryInfo {
     const { name, model, prep, dim, storage, createdAt, updatedAt } = this.meta;
-    return { name, model, prep, dim, storage, count: this.index.size, stale: this.stale.size, createdAt, updatedAt, kernel: this.index.kernel };
+    // the photos' image space is the meta's; the text tower searching them now is the engine's
+    const { family, textModel } = this.engine.info;
+    return {
+      name, model, prep, family: this.meta.family ?? family, ...(textModel === undefined ? {} : { textModel }),
+      dim, storage, count: this.index.size, stale: this.stale.size, createdAt, updatedAt, kernel: this.index.kernel,
+    };
   }
 
   count(): number {

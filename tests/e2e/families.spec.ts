@@ -98,10 +98,11 @@ for (const family of FAMILIES) {
   });
 }
 
+const text = JSON.parse(readFileSync(join(fixtureDir, 'tiny-multilingual', 'reference.json'), 'utf8')) as FamilyReference;
+const vision = JSON.parse(readFileSync(join(fixtureDir, 'tiny-clip', 'reference.json'), 'utf8')) as FamilyReference;
+
 test.describe('a multilingual text tower paired with an image tower', () => {
   test.beforeEach(async ({ page }) => open(page));
-  const text = JSON.parse(readFileSync(join(fixtureDir, 'tiny-multilingual', 'reference.json'), 'utf8')) as FamilyReference;
-  const vision = JSON.parse(readFileSync(join(fixtureDir, 'tiny-clip', 'reference.json'), 'utf8')) as FamilyReference;
 
   test('{vision, text} from two folders: texts through WordPiece, the graph, mean pooling and Dense; images through the image tower', async ({ page }, testInfo) => {
     const device: 'webgpu' | 'wasm' = deviceOf(testInfo) === 'webgpu' ? 'webgpu' : 'wasm';
@@ -126,5 +127,44 @@ test.describe('a multilingual text tower paired with an image tower', () => {
       const visionKey = dtype === 'fp32' ? 'fp32' : 'int8_sim';
       expect(cosine(out.image, vision.images[0]!.image_embeds[visionKey]!)).toBeGreaterThanOrEqual(0.999);
     }
+  });
+});
+
+test.describe('libraries across families', () => {
+  test.beforeEach(async ({ page }) => open(page));
+
+  test('a library indexed with an image tower is searched through a paired text tower without re-embedding; each records its family', async ({ page }, testInfo) => {
+    test.skip(deviceOf(testInfo) === 'webgpu', 'the library is backend-independent; WASM covers it');
+    const out = await page.evaluate(async (file) => {
+      const photo = await window.webclip.fixtureImage('blob', file);
+      const clip = await window.webclip.createClip({ model: '/models/test/', device: 'wasm' });
+      const lib = await clip.library('families-pair');
+      await lib.add([{ id: 'p1', image: photo }]);
+      const before = await lib.info();
+      await clip.dispose();
+      const paired = await window.webclip.createClip({ model: { vision: '/models/test/', text: '/tests/fixtures/tiny-multilingual/' }, device: 'wasm' });
+      const again = await paired.library('families-pair');
+      const after = await again.info();
+      const hits = await again.search('ein Foto einer Katze', { k: 1 });
+      const [query] = await paired.embedTexts(['ein Foto einer Katze']);
+      await paired.dispose();
+      const siglip = await window.webclip.createClip({ model: '/tests/fixtures/tiny-siglip/', device: 'wasm' });
+      const sigLib = await siglip.library('families-siglip');
+      await sigLib.add([{ id: 'p1', image: photo }]);
+      const sigInfo = await sigLib.info();
+      const tags = await sigLib.tag('p1', { vocabulary: ['a photo of a cat', 'a diagram'], threshold: 0, topK: 2 });
+      await siglip.dispose();
+      return { before, after, hits, query: Array.from(query!), sigInfo, tags };
+    }, vision.images[0]!.file);
+    expect(out.before).toMatchObject({ family: 'clip', count: 1 });
+    // the same image space: nothing stale, nothing embedded again, searchable in another language
+    expect(out.after).toMatchObject({ family: 'clip', count: 1, stale: 0 });
+    expect(out.after.textModel).toMatch(/tiny-multilingual\/$/);
+    expect(out.hits.map((h) => h.id)).toEqual(['p1']);
+    expect(cosine(out.query, text.texts.find((t) => t.text === 'ein Foto einer Katze')!.text_embeds['fp32']!)).toBeGreaterThanOrEqual(0.9999);
+    expect(out.sigInfo).toMatchObject({ family: 'siglip', count: 1 });
+    // SigLIP tags: each its own sigmoid probability, not calibrated against background prompts
+    expect(out.tags).toHaveLength(2);
+    for (const t of out.tags) expect(t.score).toBeGreaterThanOrEqual(0);
   });
 });
