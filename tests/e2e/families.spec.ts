@@ -142,7 +142,7 @@ test.describe('libraries across families', () => {
       await lib.add([{ id: 'p1', image: photo }]);
       const before = await lib.info();
       await clip.dispose();
-      const paired = await window.webclip.createClip({ model: { vision: '/models/test/', text: '/tests/fixtures/tiny-multilingual/' }, device: 'wasm' });
+      const paired = await window.webclip.createClip({ model: { vision: '/models/test/', text: '/tests/fixtures/tiny-multilingual/' }, device: 'wasm', dtype: 'fp32' });
       const again = await paired.library('families-pair');
       const after = await again.info();
       const hits = await again.search('ein Foto einer Katze', { k: 1 });
