@@ -1,6 +1,7 @@
 // transformers.js on a family's export, as its docs run each: SigLIP with SiglipVisionModel /
-// SiglipTextModel (pooler_output, texts padded to max_length), MobileCLIP with the CLIP
-// *WithProjection classes (texts padded to max_length). Own bundled onnxruntime-web, served locally.
+// SiglipTextModel (pooler_output, texts padded to max_length), MobileCLIP and CLIP with the CLIP
+// *WithProjection classes (MobileCLIP's texts padded to max_length, CLIP's to the longest). Own
+// bundled onnxruntime-web, served locally.
 import * as Comlink from 'comlink';
 import {
   AutoProcessor,
@@ -22,6 +23,8 @@ let tokenizer: PreTrainedTokenizer | undefined;
 let vision: PreTrainedModel | undefined;
 let text: PreTrainedModel | undefined;
 let siglip = false;
+/** CLIP pads to the batch's longest text (its docs); SigLIP and MobileCLIP to max_length (theirs). */
+let padding: true | 'max_length' = 'max_length';
 
 function rows(embeds: Tensor): Float32Array[] {
   const normalized = embeds.normalize(2, -1);
@@ -39,6 +42,7 @@ const api = {
     wasm.wasmPaths = { mjs: `${o.ortUrl}ort-wasm-simd-threaded.asyncify.mjs`, wasm: `${o.ortUrl}ort-wasm-simd-threaded.asyncify.wasm` };
     wasm.numThreads = o.threads;
     siglip = o.family.startsWith('siglip');
+    padding = o.family === 'clip' ? true : 'max_length';
     const options = { dtype: o.dtype, device: 'wasm' as const };
     const [Vision, Text] = siglip ? [SiglipVisionModel, SiglipTextModel] : [CLIPVisionModelWithProjection, CLIPTextModelWithProjection];
     [processor, tokenizer, vision, text] = await Promise.all([
@@ -57,7 +61,7 @@ const api = {
   },
 
   async embedTexts(texts: string[]): Promise<Float32Array[]> {
-    const inputs = tokenizer!(texts, { padding: 'max_length', truncation: true });
+    const inputs = tokenizer!(texts, { padding, truncation: true });
     const out = (await text!(inputs)) as Record<string, Tensor>;
     return rows(siglip ? out['pooler_output']! : out['text_embeds']!);
   },
