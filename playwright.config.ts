@@ -29,6 +29,9 @@ export interface ProjectMetadata {
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 120_000,
+  // Waiting assertions (expect.poll, toHaveText…) wait longer than Playwright's 5 s: on a busy
+  // 2-core machine tagging four photos can take more. What they wait for is unchanged.
+  expect: { timeout: 30_000 },
   // Two cores: one worker keeps the WASM thread pools of parallel pages from starving each other.
   workers: 1,
   retries: 0,

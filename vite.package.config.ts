@@ -27,8 +27,8 @@ const bundlerBuild: UserConfig = {
     lib: {
       entry: {
         ...entries,
-        'clip.worker': resolve('workers/clip.worker.ts'),
-        'chunk-reader.worker': resolve('workers/chunk-reader.worker.ts'),
+        'clip.worker': resolve('src/worker/clip.worker.ts'),
+        'chunk-reader.worker': resolve('src/worker/chunk-reader.worker.ts'),
       },
       formats: ['es'],
     },

@@ -6,5 +6,8 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     testTimeout: 60_000,
+    // Vitest's default is one worker fewer than the cores: one on a 2-core machine, which ran
+    // the files one after another while a core waited.
+    maxWorkers: 2,
   },
 });

@@ -1,4 +1,4 @@
-// The family tokenizers (src/core/family-tokenizer.ts) against the reference ids of the fixtures
+// The family tokenizers (src/core/text/family-tokenizer.ts) against the reference ids of the fixtures
 // (python3-sentencepiece for SigLIP's Unigram and SigLIP 2's BPE with byte fallback; the WordPiece
 // re-statement) and against @huggingface/tokenizers run bare on the same tokenizer.json; texts/s of
 // each in the same process, interleaved rounds; and what a Gemma-sized (256k pieces) tokenizer.json
@@ -6,7 +6,8 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { FamilyTokenizer } from '../src/core/family-tokenizer';
+import { FamilyTokenizer } from '../src/core/text/family-tokenizer';
+import { huggingFaceTokenizer } from '../src/runtime/engine/huggingface-tokenizer';
 import { median } from './stats';
 
 const FIXTURES = join(import.meta.dirname, '..', 'tests', 'fixtures');
@@ -35,7 +36,7 @@ function exactness(): string[] {
     const json = read(family, 'tokenizer.json');
     const config = read(family, 'tokenizer_config.json');
     const cases = (read(family, 'reference.json')['tokenizer'] as Case[]);
-    const ours = FamilyTokenizer.fromJSON(json, config, { maxLength: max });
+    const ours = FamilyTokenizer.fromJSON(json, config, huggingFaceTokenizer, { maxLength: max });
     const bare = new Tokenizer(json, config);
     const oursOk = cases.filter((c) => same(ours.contentIds(c.text), c.content_ids)).length;
     const bareBad = cases.filter((c) => !same(bare.encode(bareInput(family, c.text), { add_special_tokens: false }).ids, c.content_ids));
@@ -59,7 +60,7 @@ function speed(): string[] {
   for (const family of ['tiny-siglip', 'tiny-siglip2', 'tiny-multilingual']) {
     const json = read(family, 'tokenizer.json');
     const config = read(family, 'tokenizer_config.json');
-    const ours = FamilyTokenizer.fromJSON(json, config, { maxLength: 128 });
+    const ours = FamilyTokenizer.fromJSON(json, config, huggingFaceTokenizer, { maxLength: 128 });
     const bare = new Tokenizer(json, config);
     const ratios: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
@@ -107,7 +108,7 @@ function bigGemma(): string[] {
   const parsed = JSON.parse(text) as unknown;
   const parseMs = performance.now() - t;
   t = performance.now();
-  const tok = FamilyTokenizer.fromJSON(parsed, config);
+  const tok = FamilyTokenizer.fromJSON(parsed, config, huggingFaceTokenizer);
   const buildMs = performance.now() - t;
   gc?.();
   const heap = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;

@@ -1,7 +1,7 @@
 // Browser side of bench/preprocess-browser.ts: times webclip's preprocessImage against
 // transformers.js's CLIPImageProcessor (canvas resize in browsers) on the same pixels.
 import { CLIPImageProcessor, RawImage } from '@huggingface/transformers';
-import { parsePreprocessorConfig, preprocessImage, type RgbaPixels } from '../src/core/preprocess';
+import { parsePreprocessorConfig, preprocessImage, type RgbaPixels } from '../src/core/image/preprocess';
 
 async function fetchBytes(url: string): Promise<Uint8ClampedArray> {
   const response = await fetch(url);

@@ -13,7 +13,7 @@ import {
   readPng,
   referenceTensor,
   tensorDifference,
-} from '../tests/unit/preprocess-fixtures';
+} from '../tests/unit/image/preprocess-fixtures';
 import { median } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');

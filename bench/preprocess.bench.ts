@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPImageProcessor, RawImage } from '@huggingface/transformers';
-import { parsePreprocessorConfig, preprocessImage, type RgbaPixels } from '../src/core/preprocess';
+import { parsePreprocessorConfig, preprocessImage, type RgbaPixels } from '../src/core/image/preprocess';
 import {
   CLIP_PREPROCESSOR_JSON,
   loadSource,
@@ -13,7 +13,7 @@ import {
   readPng,
   referenceTensor,
   tensorDifference as accuracy,
-} from '../tests/unit/preprocess-fixtures';
+} from '../tests/unit/image/preprocess-fixtures';
 import { median } from './stats';
 
 

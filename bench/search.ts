@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       'Naive JS: the same data in plain typed arrays in the same worker, one loop per row (float64 sum; int8: integer dot × scales, query quantized to int8), ' +
       'the k best kept by insertion. Recall: the index top-10 against an exact top-10 in float64 over the float vectors ' +
       '(for int8 at 1M computed chunk by chunk while the codes go in). Build: upsert time only (normalize, quantize, store), not generation. ' +
-      'int8 re-ranked (src/core/int8-refine.ts, what a library search does): the index top-(k + max(30, k)) re-scored from codes plus a 4-bit residual, ' +
+      'int8 re-ranked (src/core/vectors/int8-refine.ts, what a library search does): the index top-(k + max(30, k)) re-scored from codes plus a 4-bit residual, ' +
       'best k kept; the time is the scan plus the re-scoring with the residuals in memory (a library reads those few records from IndexedDB: bench/library.ts).',
     '',
   ].join('\n');

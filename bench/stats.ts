@@ -7,4 +7,4 @@ export const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-export { mulberry32 } from '../src/core/seeded-random';
+export { mulberry32 } from '../src/core/vectors/seeded-random';

@@ -6,9 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIPTokenizer } from '@huggingface/transformers';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { clipCleanText } from '../src/core/text-clean';
-import { ClipTokenizer } from '../src/core/tokenizer';
-import { REFERENCE_DIR as REFERENCE } from '../tests/unit/shared-reference';
+import { clipCleanText } from '../src/core/text/text-clean';
+import { ClipTokenizer } from '../src/core/text/tokenizer';
+import { readClipTokenizerJson, readOpenAiClipFile } from '../tests/unit/text/openai-clip-data';
 import { median, mulberry32 } from './stats';
 
 const OUT_DIR = join(import.meta.dirname, 'out');
@@ -16,7 +16,7 @@ const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 9;
 const CAPTIONS = 10_000;
 
-const TOKENIZER_TEXT = readFileSync(join(REFERENCE, 'clip-tokenizer.json'), 'utf8');
+const TOKENIZER_TEXT = readClipTokenizerJson();
 // What the Hugging Face CLIP checkpoints ship as tokenizer_config.json.
 const TOKENIZER_CONFIG = {
   tokenizer_class: 'CLIPTokenizer',
@@ -27,7 +27,7 @@ const TOKENIZER_CONFIG = {
   unk_token: '<|endoftext|>',
   pad_token: '<|endoftext|>',
 };
-const prompts = JSON.parse(readFileSync(join(REFERENCE, 'imagenet-prompts.json'), 'utf8')) as {
+const prompts = JSON.parse(readOpenAiClipFile('imagenet-prompts.json')) as {
   templates: string[];
   classes: string[];
 };

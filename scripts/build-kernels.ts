@@ -1,13 +1,13 @@
-// Compiles src/core/vector-kernels.wat (WebAssembly text, SIMD) with wabt and writes the bytes,
-// base64, to src/core/vector-kernels-wasm.ts, so the runtime needs no build step or fetch.
-// Run: npm run build:kernels. tests/unit/vector-index.test.ts recompiles and compares.
+// Compiles src/core/vectors/vector-kernels.wat (WebAssembly text, SIMD) with wabt and writes the bytes,
+// base64, to src/core/vectors/vector-kernels-wasm.ts, so the runtime needs no build step or fetch.
+// Run: npm run build:kernels. tests/unit/vectors/vector-index.test.ts recompiles and compares.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import wabtInit from 'wabt';
 
 const ROOT = join(import.meta.dirname, '..');
-export const WAT_PATH = join(ROOT, 'src', 'core', 'vector-kernels.wat');
-export const GENERATED_PATH = join(ROOT, 'src', 'core', 'vector-kernels-wasm.ts');
+export const WAT_PATH = join(ROOT, 'src', 'core', 'vectors', 'vector-kernels.wat');
+export const GENERATED_PATH = join(ROOT, 'src', 'core', 'vectors', 'vector-kernels-wasm.ts');
 
 /** The .wat compiled to a WebAssembly binary (deterministic: no names section, canonical LEBs). */
 export async function compileKernels(watSource: string = readFileSync(WAT_PATH, 'utf8')): Promise<Uint8Array<ArrayBuffer>> {

@@ -1,6 +1,6 @@
 // For the npm package's bundler build (vite.package.config.ts): webclip's two workers become
 // entries of the build (lib/clip.worker.js, lib/chunk-reader.worker.js) and every
-// `new Worker(new URL('…/workers/x.worker.ts', import.meta.url), …)` in the sources comes out as
+// `new Worker(new URL('…/worker/x.worker.ts', import.meta.url), …)` in the sources comes out as
 // `new Worker(new URL('./x.worker.js', import.meta.url), …)`.
 //
 // Vite's own worker handling would bundle each worker into an asset and write its URL with
@@ -9,7 +9,7 @@
 // (Vite, webpack 5, Rollup, esbuild-based tools) recognize and emit themselves.
 import type { Plugin } from 'vite';
 
-const WORKER_URL = /new\s+URL\(\s*'((?:\.\.\/)+workers\/([\w-]+)\.worker\.ts)'\s*,\s*import\.meta\.url\s*\)/g;
+const WORKER_URL = /new\s+URL\(\s*'((?:\.\.\/)+worker\/([\w-]+)\.worker\.ts)'\s*,\s*import\.meta\.url\s*\)/g;
 const placeholder = (name: string): string => `__WEBCLIP_WORKER_${name.replace(/-/g, '_').toUpperCase()}__`;
 const PLACEHOLDER = /__WEBCLIP_WORKER_([A-Z_]+)__/g;
 

@@ -1,45 +1,47 @@
 // webclip's public surface: everything a page imports, listed by name.
-export { createClip } from './client';
+export { createClip } from './page/create-clip';
+export { modelCache } from './page/model-cache';
+export { ClipError, isClipError } from './shared/errors';
+export { DEFAULT_MODEL, REGISTRY } from './core/model/registry';
+export { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_CATEGORIES, TAG_TEMPLATES } from './core/tags/tag-vocabulary';
+export { cosine, dot } from './core/vectors/similarity';
+/** Softmax scores of one image against labels, from vectors already computed (what classify does, without re-embedding). */
+export { rankLabels } from './core/tags/classify';
+/** Scores by a family's rule (CLIP's softmax, SigLIP's sigmoid), from vectors already computed. */
+export { labelScores, rankLabelsBy, SIGMOID_CONSTANTS } from './core/tags/score-rule';
 export type {
+  AdapterSummary,
+  ClassifyOptions,
   Clip,
   ClipInfo,
   ClipOptions,
-  ClassifyOptions,
   Device,
   Dtype,
   EmbedOptions,
   ImageInput,
-  ImportOptions,
+  LabelOptions,
   LabelScore,
+  ScoreRule,
+  SigmoidConstants,
+  TextEmbeddings,
+} from './shared/clip';
+export type { ClipErrorCode, ClipFailure } from './shared/errors';
+export type {
+  AddResult,
+  ImportOptions,
   Library,
   LibraryInfo,
   LibraryOptions,
-  LibrarySummary,
-  ModelInput,
-  TextEmbeddings,
-} from './client';
-export type {
-  AddResult,
   LibraryPhotoInput,
+  LibrarySummary,
   LibraryWorkOptions,
   PhotoFailure,
   PhotoHit,
   PhotoTags,
+  TagCategory,
   TagOptions,
   TagScore,
-} from './library-client';
-export { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_CATEGORIES, TAG_TEMPLATES } from './core/tag-vocabulary';
-export type { TagCategory } from './core/tag-vocabulary';
-export { modelCache } from './runtime/model-cache';
-export type { CachedModel, CacheUsage } from './runtime/model-cache';
-export { DEFAULT_MODEL, REGISTRY } from './runtime/registry';
-export type { RegistryModel } from './runtime/registry';
-export { ClipError, isClipError } from './core/errors';
-export type { ClipErrorCode, ClipFailure } from './core/errors';
-export { cosine, dot } from './core/similarity';
-/** Softmax scores of one image against labels, from vectors already computed (what classify does, without re-embedding). */
-export { rankLabels } from './core/classify';
-export { labelScores, rankLabelsBy, SIGMOID_CONSTANTS } from './core/score-rule';
-export type { ScoreRule, SigmoidConstants } from './core/score-rule';
-export type { ModelFamily } from './core/model-family';
-export type { ProgressCallback, ProgressEvent, ProgressPhase } from './wire';
+  VectorStorage,
+} from './shared/library';
+export type { CachedModel, CacheUsage, ModelFamily, ModelFolder, ModelInput, PairedModel, RegistryModel, TowerSizes } from './shared/models';
+export type { ProgressCallback, ProgressEvent, ProgressPhase } from './shared/progress';

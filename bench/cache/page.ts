@@ -2,10 +2,13 @@
 // model's files coming from the local server (cold: download and store), from IndexedDB (warm:
 // read and check every chunk) and from Blobs already in memory with the cache off (the floor),
 // and measures IndexedDB write and read throughput of the model store itself.
-import { createClip } from '../../src/client';
-import { modelFile, type Dtype } from '../../src/core/dtype-choice';
-import { ModelStore } from '../../src/runtime/model-store';
-import { modelCache } from '../../src/runtime/model-cache';
+// The test entry's createClip (src/testing/): the in-memory floor needs its `noCache` hook, and
+// every start of the table runs the same worker.
+import { createTestClip as createClip } from '../../src/testing/test-clip';
+import { modelFile } from '../../src/core/model/model-files';
+import type { Dtype } from '../../src/shared/clip';
+import { ModelStore } from '../../src/runtime/model-store/model-store';
+import { modelCache } from '../../src/page/model-cache';
 
 const MODEL = new URL('/models/bench/', location.href).href;
 const JSON_FILES = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'];

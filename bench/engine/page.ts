@@ -2,9 +2,9 @@
 // of its own (webclip makes its own; raw ORT and transformers.js get one each, so no two share
 // a WASM thread pool), and times one call at a time when the driver asks.
 import * as Comlink from 'comlink';
-import { parsePreprocessorConfig, preprocessedSize, preprocessImageInto } from '../../src/core/preprocess';
+import { parsePreprocessorConfig, preprocessedSize, preprocessImageInto } from '../../src/core/image/preprocess';
 import { cosine, createClip, type Clip, type ClipOptions } from '../../src/index';
-import { decodeImage } from '../../src/runtime/image-decoder';
+import { decodeImage } from '../../src/runtime/images/image-decoder';
 import type { ProbeApi } from './probe.worker';
 import type { BenchDtype, ColdStart, EngineName, LoadInfo, SetupOptions, SetupResult, Timed, Timing, Workload } from './protocol';
 import type { RawOrtApi } from './raw-ort.worker';

@@ -2,8 +2,8 @@
 // + OffscreenCanvas readback) and preprocessing functions, run alone in a worker of their own,
 // and what a decode at reduced size would cost instead.
 import * as Comlink from 'comlink';
-import { parsePreprocessorConfig, preprocessedSize, preprocessImageInto, type RgbaPixels } from '../../src/core/preprocess';
-import { decodeImage } from '../../src/runtime/image-decoder';
+import { parsePreprocessorConfig, preprocessedSize, preprocessImageInto, type RgbaPixels } from '../../src/core/image/preprocess';
+import { decodeImage } from '../../src/runtime/images/image-decoder';
 
 async function readBack(bitmap: ImageBitmap): Promise<void> {
   const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true })!;

@@ -3,7 +3,7 @@
 // so webclip's time minus this is what its decode, preprocessing and plumbing cost.
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
-import { ClipTokenizer } from '../../src/core/tokenizer';
+import { ClipTokenizer } from '../../src/core/text/tokenizer';
 import type { BenchDtype } from './protocol';
 
 type Session = ort.InferenceSession;

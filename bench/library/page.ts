@@ -2,14 +2,16 @@
 // (a library export built here, imported through the public API: no photos are embedded), then
 // times tagAll against a 500-tag vocabulary (first call: the tags' prompts are encoded; later
 // calls: cached) and, as the baseline in the same page, the same scoring in plain JS loops.
-import { createClip, type Clip } from '../../src/client';
-import { int8Residual } from '../../src/core/int8-refine';
-import { encodeLibraryHeader, type LibraryFileEntry, type VectorStorage } from '../../src/core/library-file';
-import { PREPROCESS_VERSION } from '../../src/core/preprocess';
-import { Sha256 } from '../../src/core/sha256';
-import { DEFAULT_TAGS } from '../../src/core/tag-vocabulary';
-import { gaussian as normal, mulberry32 } from '../../src/core/seeded-random';
-import { quantizeInt8 } from '../../src/core/vector-index';
+import { createClip } from '../../src/page/create-clip';
+import type { Clip } from '../../src/shared/clip';
+import { int8Residual } from '../../src/core/vectors/int8-refine';
+import { encodeLibraryHeader, type LibraryFileEntry } from '../../src/core/vectors/library-file';
+import type { VectorStorage } from '../../src/shared/library';
+import { PREPROCESS_VERSION } from '../../src/core/image/preprocess';
+import { Sha256 } from '../../src/core/model/sha256';
+import { DEFAULT_TAGS } from '../../src/core/tags/tag-vocabulary';
+import { gaussian as normal, mulberry32 } from '../../src/core/vectors/seeded-random';
+import { quantizeInt8 } from '../../src/core/vectors/int8-quantize';
 
 const MODEL = new URL('/models/bench/', location.href).href;
 const MODIFIERS = ['small', 'old', 'red', 'wet', 'busy'];

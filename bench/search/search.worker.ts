@@ -3,10 +3,12 @@
 // int8 recall against an exact float64 top-10 of the float vectors. Vectors are generated in
 // chunks so the exact answers for all queries are computed while the chunk is at hand: at 1M
 // vectors the float data (2 GB) never exists at once.
-import { mulberry32Uint32 } from '../../src/core/seeded-random';
+import { mulberry32Uint32 } from '../../src/core/vectors/seeded-random';
 import * as Comlink from 'comlink';
-import { int8Residual, refineDepth, refineHits } from '../../src/core/int8-refine';
-import { quantizeInt8, VectorIndex, type VectorStorage } from '../../src/core/vector-index';
+import { int8Residual, refineDepth, refineHits } from '../../src/core/vectors/int8-refine';
+import { VectorIndex } from '../../src/core/vectors/vector-index';
+import { quantizeInt8 } from '../../src/core/vectors/int8-quantize';
+import type { VectorStorage } from '../../src/shared/library';
 
 export interface CaseSpec {
   n: number;

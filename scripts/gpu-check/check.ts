@@ -6,15 +6,18 @@ import { writeFileSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DTYPES, probeReferenceDtypes, type Device, type Dtype } from '../../src/core/dtype-choice';
-import { isClipError } from '../../src/core/errors';
-import { preprocessImage, parsePreprocessorConfig } from '../../src/core/preprocess';
-import { trimToLongest } from '../../src/core/text-rows';
-import { ClipTokenizer } from '../../src/core/tokenizer';
-import { ModelSessions, type SessionsOptions } from '../../src/runtime/model-sessions';
+import type { Device, Dtype } from '../../src/shared/clip';
+import { isClipError } from '../../src/shared/errors';
+import { probeReferenceDtypes } from '../../src/core/model/dtype-choice';
+import { DTYPES } from '../../src/core/model/model-files';
+import { preprocessImage, parsePreprocessorConfig } from '../../src/core/image/preprocess';
+import { trimToLongest } from '../../src/core/text/text-rows';
+import { ClipTokenizer } from '../../src/core/text/tokenizer';
+import { ModelSessions, type SessionsOptions } from '../../src/runtime/backend/model-sessions';
 import { deviceInputs, fixtureInputs, type CheckInputs, type ReferenceKind } from './check-inputs';
 import { installDawn } from './dawn-gpu';
 import { folderModel } from './folder-model';
+import { NODE_WASM_BASE, prepareOrtForNode } from './node-ort';
 import { agreement, cycleRows, nonFinite, throughput } from './measure';
 import { bar, summary, type Bar, type GpuCheckReport, type RunReport, type TowerReport } from './report';
 import { measureSpeedOptions } from './speed-options';
@@ -31,6 +34,7 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '1,8,32' },
     'wasm-batches': { type: 'string', default: '1,8,32' },
     seconds: { type: 'string', default: '1.5' },
+    'min-calls': { type: 'string', default: '3' },
     threads: { type: 'string', default: '1' },
     'speed-options': { type: 'boolean', default: false },
     /** Past this many seconds, optional measurements are skipped (a device call has a hard limit). */
@@ -50,6 +54,8 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   } finally {
     steps.push({ step: name, ms: Math.round(performance.now() - t) });
     console.log(`[gpu-check ${elapsedS().toFixed(1)} s] ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    // What is known so far, in case a later step hangs past the device call's limit.
+    if (args.out) writeFileSync(args.out, JSON.stringify({ ...report, partial: true }, null, 1));
   }
 }
 const list = <T extends string>(value: string | undefined): T[] => (value ? (value.split(',').filter(Boolean) as T[]) : []);
@@ -66,6 +72,8 @@ const inputs: CheckInputs = args.mode === 'device' ? deviceInputs(args.inputs!, 
 const photoCount = inputs.photos.length;
 const pixelSize = 3 * inputs.imageSize * inputs.imageSize;
 const threads = Number(args.threads);
+const minCalls = Number(args['min-calls']);
+await prepareOrtForNode();
 const ort = await import('onnxruntime-web/webgpu');
 
 const report: GpuCheckReport = {
@@ -113,6 +121,7 @@ const sessionOptions = (device: 'auto' | Device, dtype: 'auto' | Dtype, phases: 
   device,
   dtype,
   numThreads: threads,
+  wasmBaseUrl: NODE_WASM_BASE,
   onStatus: ({ phase, message }) => phases.push({ phase, message, atMs: Math.round(performance.now() - t0) }),
 });
 
@@ -158,10 +167,10 @@ async function measureTower(
     if (overBudget()) break;
     if (tower === 'vision') {
       const batch = cycleRows(inputs.pixels, pixelSize, b);
-      measured.push(await throughput(b, () => sessions.runVision(batch, [b, 3, inputs.imageSize, inputs.imageSize]), seconds));
+      measured.push(await throughput(b, () => sessions.runVision(batch, [b, 3, inputs.imageSize, inputs.imageSize]), seconds, minCalls));
     } else {
       const r = textRows(Array.from({ length: b }, (_, i) => texts[i % texts.length]!));
-      measured.push(await throughput(b, () => sessions.runText(r.ids, r.dims), seconds));
+      measured.push(await throughput(b, () => sessions.runText(r.ids, r.dims), seconds, minCalls));
     }
   }
   return {

@@ -24,9 +24,12 @@ if [ -z "${GPU_CHECK_REHEARSAL:-}" ]; then
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv > "$OUT/nvidia-smi.txt" 2>&1
   cat "$OUT/nvidia-smi.txt"
 fi
-python3 scripts/gpu-check/unpack.py $PACK || { say "unpacking failed"; exit 1; }
+# Unpacked outside the checkout: a rehearsal here must not grow what the next call sends.
+RUN=/tmp/gpu-check-run
+rm -rf $RUN && cp -r $PACK $RUN
+${PYTHON:-python3} scripts/gpu-check/unpack.py $RUN || { say "unpacking failed"; exit 1; }
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
-NODE=$PACK/node/bin/node
+NODE=$RUN/node/bin/node
 $NODE --version || { say "the carried Node does not start"; exit 1; }
 
 say "model, references and PyTorch CUDA timings"
@@ -35,15 +38,15 @@ photos=(tests/fixtures/images/chelsea.png tests/fixtures/images/coffee.png tests
   tests/fixtures/tiny-clip-inputs/gradient-224.png tests/fixtures/tiny-clip-inputs/pattern-300x200.png
   tests/fixtures/tiny-clip-inputs/scene-640x480.png tests/fixtures/tiny-clip-inputs/tall-gray-100x400.png
   tests/fixtures/decode/orient-1.jpg)
-PYTHONUNBUFFERED=1 python3 scripts/gpu-check/device_model.py --template $PACK/template-$config --inputs $PACK/inputs \
+PYTHONUNBUFFERED=1 ${PYTHON:-python3} scripts/gpu-check/device_model.py --template $RUN/template-$config --inputs $RUN/inputs \
   --out $MODEL --report "$OUT/torch.json" --photos "${photos[@]}" || { say "the model step failed"; exit 1; }
 
 say "webclip's backend on WebGPU and WASM"
 threads=$(nproc)
 budget=${GPU_CHECK_BUDGET:-300}
-[ -n "${GPU_CHECK_REHEARSAL:-}" ] && extra=(--batches=1,8 --wasm-batches=1,8 --seconds=0.2) || extra=(--speed-options)
-$NODE --conditions=onnxruntime-web-use-extern-wasm $PACK/app/check.mjs --mode=device --model=$MODEL --inputs=$PACK/inputs \
-  --torch="$OUT/torch.json" --out="$OUT/report.json" --threads=1 --budget=$budget "${extra[@]}"
+[ -n "${GPU_CHECK_REHEARSAL:-}" ] && extra=(--batches=1,8 --wasm-batches=1,8 --seconds=0.2) || extra=(--speed-options --seconds=1)
+$NODE --conditions=onnxruntime-web-use-extern-wasm $RUN/app/check/check.mjs --mode=device --model=$MODEL --inputs=$RUN/inputs \
+  --torch="$OUT/torch.json" --out="$OUT/report.json" --threads=$threads --budget=$budget "${extra[@]}"
 status=$?
 say "done (exit $status, $threads CPU threads on the machine)"
 exit $status

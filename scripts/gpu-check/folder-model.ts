@@ -2,8 +2,8 @@
 // cached model (ModelFileReader): a missing file is MODEL_NOT_FOUND.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClipError } from '../../src/core/errors';
-import type { ModelFileReader } from '../../src/runtime/backend-build';
+import { ClipError } from '../../src/shared/errors';
+import type { ModelFileReader } from '../../src/runtime/backend/backend-build';
 
 export function folderModel(folder: string): ModelFileReader & { json(path: string): unknown } {
   const at = (path: string) => join(folder, path);

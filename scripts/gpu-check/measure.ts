@@ -1,6 +1,6 @@
 // Timings and agreement figures for the check: throughput after warm-up with first and last
 // calls kept (a speed can drift within a run), and cosine statistics that count NaN as failure.
-import { cosine } from '../../src/core/similarity';
+import { cosine } from '../../src/core/vectors/similarity';
 
 export interface Throughput {
   batch: number;

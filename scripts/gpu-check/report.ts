@@ -1,6 +1,6 @@
 // The report of one GPU check: what ran where, how right and how fast, and the bars it is held
 // to. Written as JSON (report.json) and printed as a short table.
-import type { Device, Dtype } from '../../src/core/dtype-choice';
+import type { Device, Dtype } from '../../src/shared/clip';
 import type { AdapterReport } from './dawn-gpu';
 import type { Agreement, Throughput } from './measure';
 import type { ReferenceKind } from './check-inputs';

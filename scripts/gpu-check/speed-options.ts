@@ -2,12 +2,12 @@
 // webclip builds today, so each is adopted only where it helps: static batch shapes
 // (freeDimensionOverrides), and graph capture with inputs and outputs kept on the GPU (which
 // graph capture requires). The same GPUDevice as webclip's (runtime/device.ts).
-import type { Dtype } from '../../src/core/dtype-choice';
-import { modelFile } from '../../src/core/dtype-choice';
-import { findAdapter, openDevice } from '../../src/runtime/device';
-import type { ModelFileReader } from '../../src/runtime/backend-build';
-import type { Ort } from '../../src/runtime/ort-loader';
-import type { TextRows } from '../../src/core/text-rows';
+import type { Dtype } from '../../src/shared/clip';
+import { modelFile } from '../../src/core/model/model-files';
+import { findAdapter, openDevice } from '../../src/runtime/backend/gpu-adapter';
+import type { ModelFileReader } from '../../src/runtime/backend/backend-build';
+import type { Ort } from '../../src/runtime/backend/ort-loader';
+import type { TextRows } from '../../src/core/text/text-rows';
 import type { CheckInputs } from './check-inputs';
 import { cycleRows, throughput, type Throughput } from './measure';
 
@@ -53,8 +53,8 @@ export async function measureSpeedOptions(options: Options): Promise<VariantResu
   const size = inputs.imageSize;
   const pixelSize = 3 * size * size;
   const results: VariantResult[] = [];
-  // The dtypes that ran: fp32 and the best half-precision one.
-  const dtypes = options.dtypes.filter((d) => d === 'fp32' || d === 'q4f16' || d === 'fp16');
+  // fp32 and the dtype auto picks on a shader-f16 adapter.
+  const dtypes = options.dtypes.filter((d) => d === 'fp32' || d === 'q4f16');
   for (const dtype of dtypes) {
     const model = await files.read(modelFile('vision', dtype)).catch(() => undefined);
     if (!model) continue;

@@ -1,7 +1,6 @@
-// Runs a list of inputs through "prepare" (decode + preprocess) and "run" (inference) in
-// batches, preparing the next batch while the current one runs, letting each bad input fail
-// alone, and stopping between batches when the signal aborts.
-import { abortError, ClipError, type ClipFailure } from './errors';
+// Runs inputs through prepare (decode + preprocess) and run (inference) in batches, the next
+// batch prepared while one runs; a bad input fails alone; an abort stops between batches.
+import { abortError, ClipError, type ClipFailure } from '../shared/errors';
 
 export interface PipelineOptions<T> {
   batchSize: number;

@@ -1,7 +1,6 @@
-// Runs at most `slots` tasks at once, the rest waiting in arrival order. Decoding photos is the
-// use: each 12 MP photo in flight holds about 100 MB (the decoder's frame and our RGBA copy),
-// and beyond a few at once a small machine only gets slower.
-import { ClipError } from './errors';
+// Runs at most `slots` tasks at once, the rest in arrival order: a 12 MP photo being decoded
+// holds ~100 MB, and beyond a few at once a small machine only gets slower.
+import { ClipError } from '../shared/errors';
 
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 

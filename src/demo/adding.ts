@@ -1,6 +1,5 @@
-// Adding photos from the page: previews first (the grid fills at once), then the library embeds
-// them in groups, with photos done, photos per second and time left, and a Cancel that keeps
-// what was indexed and drops the rest.
+// Adding photos on the demo page: previews first, then the library embeds them in groups with
+// progress, rate and time left, and a Cancel that keeps what was indexed.
 import { isClipError, type Library, type TagScore } from '../index';
 import type { Gallery } from './gallery';
 import { forgetPhotos, makePreview, savePhotos } from './photo-store';

@@ -1,7 +1,5 @@
-// The demo page: index photos from the picker, a folder or a drop; see their tags; search them
-// by a sentence; classify them with your own labels; open one with its most similar photos;
-// group duplicates. Everything runs on this device through webclip's public API; the page
-// works offline once visited (service-worker.ts) and keeps its library across visits.
+// The demo page: index photos, see their tags, search by a sentence, classify with your labels,
+// open one with its similar photos, group duplicates; all on this device, offline once visited.
 import { createClip, isClipError, modelCache, REGISTRY, type Clip, type Library } from '../index';
 import { addFiles, isImageFile, type ProgressUi } from './adding';
 import { registerAppShell } from './app-shell';

@@ -1,6 +1,5 @@
-// The demo's own record of each photo it indexed: a name and a preview JPEG, in IndexedDB, so a
-// reopened page shows the library at once without the original files (the library itself keeps
-// only vectors). Previews are 384 px on the long side, about 25 kB each.
+// The demo's own record of each photo (name, 384-px JPEG preview) in IndexedDB (`webclip-demo`),
+// so a reopened page shows its library without the original files.
 import { createStore, delMany, getMany, setMany, type UseStore } from 'idb-keyval';
 
 export interface StoredPhoto {

@@ -1,9 +1,5 @@
-// The demo site's service worker: keeps the app shell (page, scripts, styles, onnxruntime-web's
-// files) in Cache Storage so the page starts with no network once visited, and adds COOP/COEP
-// to what it serves so the page is crossOriginIsolated (WASM threads) on static hosts that
-// cannot set headers. Model files are not its business: the model store keeps them in
-// IndexedDB, checked chunk by chunk, and a second copy here would double hundreds of MB.
-// Built by scripts/vite-service-worker.ts, which replaces the two constants below.
+// The demo site's service worker: the app shell offline, and COOP/COEP added on hosts that cannot
+// send them (docs/deploying.md#serving); never model files. Built by scripts/vite-service-worker.ts.
 /// <reference lib="webworker" />
 export {};
 

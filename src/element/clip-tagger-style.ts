@@ -1,6 +1,5 @@
-// <clip-tagger>'s shadow styles. Themed from outside through CSS custom properties
-// (--clip-tagger-*) and ::part(dropzone | status | list | item | thumbnail | name | tags | tag);
-// nothing here reaches the page, and the page's styles reach in only through those.
+// <clip-tagger>'s shadow styles, themed from outside only through --clip-tagger-* properties and
+// ::part(dropzone | status | list | item | thumbnail | name | tags | tag).
 export const TAGGER_STYLE = `
 :host { display: block; font: var(--clip-tagger-font, inherit); color: var(--clip-tagger-color, inherit); }
 :host([hidden]) { display: none; }

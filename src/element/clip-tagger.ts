@@ -1,7 +1,5 @@
-// <clip-tagger>: a drop zone and file picker that tags each photo with the page author's labels,
-// on this device. Attributes (observed): model, labels (comma-separated), top-k, threshold,
-// device, dtype. Each photo is embedded once; changing `labels` (or top-k, threshold) re-ranks
-// the kept embeddings against the new label vectors without touching the photos again.
+// <clip-tagger>: a drop zone that tags each photo with the page author's labels, on this device;
+// each photo embedded once, re-ranked when labels, top-k or threshold change (docs/element.md).
 import { isClipError, rankLabels, rankLabelsBy, type Clip, type ClipErrorCode, type Device, type Dtype, type LabelScore, type ProgressEvent } from '../index';
 import { sharedClip } from './shared-clip';
 import { TAGGER_STYLE } from './clip-tagger-style';
@@ -37,8 +35,6 @@ export interface ClipErrorDetail {
 const DEFAULT_LABELS = ['photo', 'drawing', 'screenshot', 'document'];
 /** Events bubble out of the shadow root, so a page can listen on any ancestor. */
 const EVENT = { bubbles: true, composed: true } as const;
-/** CLIP's zero-shot prompt: a label alone scores worse than "a photo of a …". */
-const PROMPT = (label: string) => `a photo of a ${label}.`;
 
 interface Photo {
   name: string;
@@ -226,8 +222,9 @@ export class ClipTagger extends HTMLElement {
 
   private async vectorsOfLabels(): Promise<Float32Array[]> {
     const clip = await this.clipNow();
-    const labels = this.labels;
-    this.labelVectors ??= clip.embedTexts(labels.map(PROMPT));
+    // The engine's label path, as classify scores labels (its default prompt, "a photo of a …"):
+    // cached there and in IndexedDB, so labels every element shares are encoded once.
+    this.labelVectors ??= clip.embedLabels(this.labels);
     return this.labelVectors;
   }
 

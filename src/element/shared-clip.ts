@@ -1,6 +1,5 @@
-// One Clip (one worker, one loaded model) per model/device/dtype for every <clip-tagger> on the
-// page: a second element with the same model waits for the first one's load instead of starting
-// its own.
+// One Clip (one worker, one model) per model/device/dtype for every <clip-tagger> on the page: a
+// second element waits for the first one's load.
 import { createClip, type Clip, type ClipOptions } from '../index';
 
 export interface SharedClipKey {
@@ -29,6 +28,3 @@ export function sharedClip(key: SharedClipKey, onProgress?: ClipOptions['onProgr
   clip.then(done, done);
   return clip;
 }
-
-/** How many Clips the elements of this page have started (for tests: one per model). */
-export const sharedClipCount = (): number => shared.size;

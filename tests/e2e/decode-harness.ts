@@ -1,9 +1,9 @@
 // Page side of decode.spec.ts: the worker's decoders, run on the page (the same code; both
 // ImageDecoder and createImageBitmap exist on pages and in workers), compared with PIL.
-import { sniffImageType } from '../../src/core/image-type';
-import type { RgbaPixels } from '../../src/core/resample';
-import { decodeImage, decodeWithBitmap } from '../../src/runtime/image-decoder';
-import { decodeWithImageDecoder } from '../../src/runtime/webcodecs-decode';
+import { sniffImageType } from '../../src/core/image/image-type';
+import type { RgbaPixels } from '../../src/core/image/resample';
+import { decodeImage, decodeWithBitmap } from '../../src/runtime/images/image-decoder';
+import { decodeWithImageDecoder } from '../../src/runtime/images/webcodecs-decode';
 
 export type DecodePath = 'auto' | 'image-decoder' | 'bitmap' | 'browser-default';
 

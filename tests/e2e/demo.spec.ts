@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HUB_URL } from '../../src/runtime/registry';
+import { HUB_URL } from '../../src/core/model/registry';
 import { cosine, fixtureDir, reference } from './reference';
 import { serveStatic } from './static-server';
 

@@ -21,7 +21,7 @@ for (const type of ['clip-ready', 'clip-progress', 'clip-tags', 'clip-error']) {
   });
 }
 
-const { sharedClip, sharedClipCount } = await import('../../src/element/shared-clip');
+const { sharedClip } = await import('../../src/element/shared-clip');
 await import('../../src/element/index');
 
 let embedded = 0;
@@ -39,7 +39,7 @@ async function photoFile(path: string, name = path.split('/').pop()!): Promise<F
 
 const tagger = (id: string) => document.getElementById(id) as ClipTagger;
 
-window.elementTest = { workers, events, embeddedImages: () => embedded, sharedClipCount, photoFile, tagger };
+window.elementTest = { workers, events, embeddedImages: () => embedded, photoFile, tagger };
 
 declare global {
   interface Window {
@@ -47,7 +47,6 @@ declare global {
       workers: string[];
       events: { element: string; type: string; detail: unknown }[];
       embeddedImages(): number;
-      sharedClipCount(): number;
       photoFile(path: string, name?: string): Promise<File>;
       tagger(id: string): ClipTagger;
     };

@@ -1,9 +1,14 @@
 // The engine through the public API, in three browser configurations (playwright.config.ts):
 // WebGPU on SwiftShader, WASM forced, and `auto` without an adapter. Results are checked
 // against the PyTorch references of the committed test model.
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+//
+// Starting an engine is most of a test's time (on SwiftShader: WebGPU's start, the shaders and
+// the WASM probe, about a minute), so the tests of one configuration share one page and one
+// engine per {device, dtype}; a test that breaks its engine (a lost device, a hook) starts its
+// own. A failed test restarts Playwright's worker, and with it the shared page.
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import type { ProjectMetadata } from '../../playwright.config';
-import { isJpeg, jpegHasIccProfile } from '../../src/core/jpeg-header';
+import { isJpeg, jpegHasIccProfile } from '../../src/core/image/jpeg-header';
 import { cosine, reference, type Variant } from './reference';
 
 const deviceOf = (info: TestInfo): ProjectMetadata['device'] => (info.project.metadata as ProjectMetadata).device;
@@ -23,7 +28,37 @@ async function open(page: Page): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 }
 
-/** Creates `window.clip` in the page; returns its info. */
+/** One harness page per Playwright worker, that is per browser configuration. */
+const test = base.extend<Record<never, never>, { shared: Page }>({
+  shared: [
+    async ({ browser }, use, workerInfo) => {
+      const { baseURL } = workerInfo.project.use;
+      const context = await browser.newContext(baseURL === undefined ? {} : { baseURL });
+      const page = await context.newPage();
+      await open(page);
+      await use(page);
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+/**
+ * Makes `window.clip` the shared page's engine for these options, started on first use (a
+ * failed start is not kept); returns its info.
+ */
+async function useClip(page: Page, options: Record<string, unknown>) {
+  return page.evaluate(async (o) => {
+    const key = JSON.stringify(o);
+    const clips = (window.clips ??= {});
+    const started = (clips[key] ??= window.webclip.createClip({ model: '/models/test/', ...o }));
+    started.catch(() => delete clips[key]);
+    window.clip = await started;
+    return window.clip.info;
+  }, options);
+}
+
+/** Creates `window.clip` afresh, for a test that breaks it; returns its info. */
 async function createClip(page: Page, options: Record<string, unknown>) {
   return page.evaluate(async (o) => {
     window.clip = await window.webclip.createClip({ model: '/models/test/', ...o });
@@ -35,11 +70,9 @@ const images = reference.images;
 const files = images.map((i) => i.file);
 
 test.describe('engine', () => {
-  test.beforeEach(async ({ page }) => open(page));
-
-  test('info reports the backend and dtype actually used', async ({ page }, testInfo) => {
+  test('info reports the backend and dtype actually used', async ({ shared }, testInfo) => {
     const device = deviceOf(testInfo);
-    const info = await createClip(page, { device });
+    const info = await useClip(shared, { device });
     expect(info.dim).toBe(32);
     expect(info.model).toMatch(/\/models\/test\/$/);
     // config.json has only logit_scale_init_value (where training started): CLIP's trained 100.
@@ -57,7 +90,7 @@ test.describe('engine', () => {
     }
   });
 
-  test('forcing WebGPU without an adapter gives BACKEND_UNAVAILABLE; auto never picks SwiftShader', async ({ page }, testInfo) => {
+  test('forcing WebGPU without an adapter gives BACKEND_UNAVAILABLE; auto never picks SwiftShader', async ({ shared: page }, testInfo) => {
     const device = deviceOf(testInfo);
     if (device === 'auto') {
       const code = await page.evaluate(() =>
@@ -68,7 +101,7 @@ test.describe('engine', () => {
       );
       expect(code).toBe('BACKEND_UNAVAILABLE');
     } else if (device === 'webgpu') {
-      const info = await createClip(page, { device: 'auto' });
+      const info = await useClip(page, { device: 'auto' });
       expect(info.device).toBe('wasm');
       expect(info.fallbackReason).toMatch(/software|swiftshader|fallback/i);
       const code = await page.evaluate(() =>
@@ -79,16 +112,16 @@ test.describe('engine', () => {
       );
       expect(code).toBe('UNSUPPORTED');
     } else {
-      const info = await createClip(page, { device: 'wasm', dtype: 'auto' });
+      const info = await useClip(page, { device: 'wasm', dtype: 'auto' });
       expect(info.device).toBe('wasm');
     }
   });
 
-  test('embeddings of images as Blob, ImageBitmap, ImageData and URL, and of texts, match the references', async ({ page }, testInfo) => {
+  test('embeddings of images as Blob, ImageBitmap, ImageData and URL, and of texts, match the references', async ({ shared: page }, testInfo) => {
     test.setTimeout(240_000);
     const device = deviceOf(testInfo);
     for (const { dtype, variant, min } of dtypesFor(device)) {
-      const info = await createClip(page, { device, dtype });
+      const info = await useClip(page, { device, dtype });
       expect(info.dtype).toBe(dtype);
       for (const kind of ['blob', 'bitmap', 'imagedata', 'url'] as const) {
         const vectors = await page.evaluate(
@@ -111,13 +144,12 @@ test.describe('engine', () => {
       textVectors.forEach((v, i) => {
         expect(cosine(v, reference.texts[i]!.text_embeds[variant]), `${dtype} text ${texts[i]}`).toBeGreaterThanOrEqual(min);
       });
-      await page.evaluate(() => window.clip!.dispose());
     }
   });
 
-  test('classify ranks labels as the references do and encodes each label once', async ({ page }, testInfo) => {
+  test('classify ranks labels as the references do and encodes each label once', async ({ shared: page }, testInfo) => {
     const device = deviceOf(testInfo);
-    await createClip(page, { device, dtype: 'fp32' });
+    await useClip(page, { device, dtype: 'fp32' });
     // Template "{}" makes each prompt the label itself, so the references apply directly.
     const labels = reference.texts.slice(0, 4).map((t) => t.text);
     const scale = 100;
@@ -140,9 +172,9 @@ test.describe('engine', () => {
     expect(cached).toBe(labels.length);
   });
 
-  test('a corrupt file in a batch of ten fails alone, carrying the nine other embeddings', async ({ page }, testInfo) => {
+  test('a corrupt file in a batch of ten fails alone, carrying the nine other embeddings', async ({ shared: page }, testInfo) => {
     const device = deviceOf(testInfo);
-    await createClip(page, { device, dtype: 'fp32' });
+    await useClip(page, { device, dtype: 'fp32' });
     const result = await page.evaluate(async (files) => {
       const good = await Promise.all(
         Array.from({ length: 9 }, (_, i) => window.webclip.fixtureImage('blob', files[i % files.length]!)),
@@ -176,9 +208,9 @@ test.describe('engine', () => {
     others.forEach((v, i) => expect(cosine(v!, result.alone![i]!)).toBeGreaterThanOrEqual(0.99999));
   });
 
-  test('aborting a batch of 50 images rejects with ABORTED within about one batch, and the next call works', async ({ page }, testInfo) => {
+  test('aborting a batch of 50 images rejects with ABORTED within about one batch, and the next call works', async ({ shared: page }, testInfo) => {
     const device = deviceOf(testInfo);
-    await createClip(page, { device, dtype: 'fp32' });
+    await useClip(page, { device, dtype: 'fp32' });
     const outcome = await page.evaluate(async (files) => {
       const inputs = await Promise.all(Array.from({ length: 50 }, (_, i) => window.webclip.fixtureImage('blob', files[i % files.length]!)));
       // One batch's time (8 images), measured first.
@@ -215,9 +247,9 @@ test.describe('engine', () => {
     expect(outcome.nextOk).toBe(true);
   });
 
-  test('20 concurrent embedTexts and embedImages calls all settle with the right answers', async ({ page }, testInfo) => {
+  test('20 concurrent embedTexts and embedImages calls all settle with the right answers', async ({ shared: page }, testInfo) => {
     const device = deviceOf(testInfo);
-    await createClip(page, { device, dtype: 'fp32' });
+    await useClip(page, { device, dtype: 'fp32' });
     const texts = reference.texts.map((t) => t.text);
     const results = await page.evaluate(
       async ({ texts, files }) => {
@@ -243,6 +275,56 @@ test.describe('engine', () => {
       expect(cosine(r.vector, ref), `${r.kind} ${r.index}`).toBeGreaterThanOrEqual(0.9999);
     }
   });
+
+  test('embedLabels gives the label vectors classify scores with, from the label cache', async ({ shared: page }, testInfo) => {
+    const device = deviceOf(testInfo);
+    await useClip(page, { device, dtype: 'fp32' });
+    const labels = reference.texts.slice(0, 4).map((t) => t.text);
+    const out = await page.evaluate(
+      async ({ labels, file }) => {
+        const clip = window.clip!;
+        const access = window.webclip.access(clip);
+        const asArrays = (vectors: Float32Array[]) => vectors.map((v) => Array.from(v));
+        // Template "{}": each label's vector is the label's own text embedding. The labels are
+        // encoded once (here, or by the classify test before); then only a new label runs.
+        await clip.embedLabels(labels, { templates: ['{}'] });
+        const encodedBefore = await access.encodedTexts();
+        const first = await clip.embedLabels([`a label never asked for ${Math.random()}`, ...labels], { templates: ['{}'] });
+        const encodedFirst = (await access.encodedTexts()) - encodedBefore;
+        const again = await clip.embedLabels(labels, { templates: ['{}'] });
+        const encodedAgain = (await access.encodedTexts()) - encodedBefore - encodedFirst;
+        const image = await window.webclip.fixtureImage('blob', file);
+        const [vector] = await clip.embedImages([image]);
+        const ranked = window.webclip.rankLabels(vector!, labels, again, clip.info.logitScale);
+        const classified = await clip.classify(await window.webclip.fixtureImage('blob', file), labels, { templates: ['{}'] });
+        // The default template is classify's (and <clip-tagger>'s): "a photo of a {}."
+        const defaults = await clip.embedLabels(['dog', 'cat']);
+        const prompts = await clip.embedTexts(['a photo of a dog.', 'a photo of a cat.']);
+        return {
+          first: asArrays(first.slice(1)),
+          again: asArrays(again),
+          encodedFirst,
+          encodedAgain,
+          ranked,
+          classified,
+          defaults: asArrays(defaults),
+          prompts: asArrays(prompts),
+        };
+      },
+      { labels, file: files[0]! },
+    );
+    expect(out.encodedFirst).toBe(1);
+    expect(out.encodedAgain).toBe(0);
+    out.first.forEach((v, i) => {
+      expect(cosine(v, reference.texts[i]!.text_embeds.fp32), labels[i]).toBeGreaterThanOrEqual(0.9999);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    });
+    // Copies: the vectors a call takes away leave the cache whole for the next call.
+    expect(out.again).toEqual(out.first);
+    expect(out.ranked.map((r) => r.label)).toEqual(out.classified.map((r) => r.label));
+    out.ranked.forEach((r, k) => expect(r.score).toBeCloseTo(out.classified[k]!.score, 5));
+    out.defaults.forEach((v, i) => expect(cosine(v, out.prompts[i]!)).toBeGreaterThanOrEqual(0.99999));
+  });
 });
 
 /** The JPEG without its APP2 ICC_PROFILE segments (everything else byte for byte). */
@@ -259,9 +341,8 @@ function withoutIccProfile(jpeg: Uint8Array): Uint8Array {
 }
 
 // Decoding does not depend on the backend: this runs in the wasm project only (@decode).
-test('a JPEG without an ICC profile takes the fast decode path and embeds exactly like its careful decode @decode', async ({ page }) => {
-  await open(page);
-  await createClip(page, { device: 'wasm', dtype: 'fp32' });
+test('a JPEG without an ICC profile takes the fast decode path and embeds exactly like its careful decode @decode', async ({ shared: page }) => {
+  await useClip(page, { device: 'wasm', dtype: 'fp32' });
   const encoded = await page.evaluate(async () => {
     const canvas = new OffscreenCanvas(640, 480);
     const context = canvas.getContext('2d')!;
@@ -305,23 +386,22 @@ test('a JPEG without an ICC profile takes the fast decode path and embeds exactl
 
 // Needs a WebGPU adapter: runs in the webgpu project only (@webgpu).
 test.describe('WebGPU faults @webgpu', () => {
-  test.beforeEach(async ({ page }) => open(page));
-
-  test('q4 on WebGPU agrees with q4 on WASM', async ({ page }) => {
-    const vectors = await page.evaluate(async (files) => {
-      const out: number[][][] = [];
-      for (const device of ['webgpu', 'wasm'] as const) {
-        const clip = await window.webclip.createClip({ model: '/models/test/', device, dtype: 'q4' });
-        const inputs = await Promise.all(files.map((f) => window.webclip.fixtureImage('blob', f)));
-        out.push([...(await clip.embedImages(inputs)), ...(await clip.embedTexts(['a photo of a cat', 'naïve café']))].map((v) => Array.from(v)));
-        await clip.dispose();
-      }
-      return out;
-    }, files);
+  test('q4 on WebGPU agrees with q4 on WASM', async ({ shared: page }) => {
+    const vectors: number[][][] = [];
+    for (const device of ['webgpu', 'wasm'] as const) {
+      expect(await useClip(page, { device, dtype: 'q4' })).toMatchObject({ device, dtype: 'q4' });
+      vectors.push(
+        await page.evaluate(async (files) => {
+          const inputs = await Promise.all(files.map((f) => window.webclip.fixtureImage('blob', f)));
+          const clip = window.clip!;
+          return [...(await clip.embedImages(inputs)), ...(await clip.embedTexts(['a photo of a cat', 'naïve café']))].map((v) => Array.from(v));
+        }, files),
+      );
+    }
     vectors[0]!.forEach((v, i) => expect(cosine(v, vectors[1]![i]!)).toBeGreaterThanOrEqual(0.999));
   });
 
-  test('a device lost mid-batch still answers every image, then runs on WASM', async ({ page }) => {
+  test('a device lost mid-batch still answers every image, then runs on WASM', async ({ shared: page }) => {
     await createClip(page, { device: 'webgpu', dtype: 'q4' });
     const result = await page.evaluate(async (files) => {
       const inputs = await Promise.all(Array.from({ length: 24 }, (_, i) => window.webclip.fixtureImage('blob', files[i % files.length]!)));
@@ -339,13 +419,16 @@ test.describe('WebGPU faults @webgpu', () => {
     expect(cosine(result.after[0]!, reference.texts[0]!.text_embeds.q4_sim)).toBeGreaterThanOrEqual(0.999);
     expect(result.info.device).toBe('wasm');
     expect(result.info.fallbackReason).toMatch(/lost/i);
+    await page.evaluate(() => window.clip!.dispose());
   });
 
-  test('a wrong WebGPU result is caught by the probe and the engine runs on WASM', async ({ page }) => {
+  test('a wrong WebGPU result is caught by the probe and the engine runs on WASM', async ({ shared: page }) => {
+    // The probe must catch it although this page remembers an earlier start's good verdict.
     const info = await createClip(page, { device: 'webgpu', dtype: 'q4', testHooks: { corruptWebGpuOutput: true } });
     expect(info.device).toBe('wasm');
     expect(info.fallbackReason).toMatch(/probe|mismatch|differ/i);
     const v = await page.evaluate(async () => Array.from((await window.clip!.embedTexts(['a photo of a cat']))[0]!));
     expect(cosine(v, reference.texts[0]!.text_embeds.q4_sim)).toBeGreaterThanOrEqual(0.999);
+    await page.evaluate(() => window.clip!.dispose());
   });
 });

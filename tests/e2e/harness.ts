@@ -1,8 +1,9 @@
-// The page the browser tests drive: webclip's public API (and its test-only access) on
-// `window.webclip`, loaded exactly as an app would load it, plus the committed test images in
-// every form an app might hold them.
-import { createClip, testAccess, type Clip, type ClipTestAccess } from '../../src/client';
-import { BACKGROUND_PROMPTS, ClipError, isClipError, modelCache, TAG_TEMPLATES } from '../../src/index';
+// The page the browser tests drive: webclip's public API on `window.webclip`, loaded as an app
+// would load it, except that createClip is the test entry's (src/testing/test-clip.ts: the test
+// worker, `testHooks`, and `access(clip)` for the test-only calls), plus the committed test
+// images in every form an app might hold them.
+import { BACKGROUND_PROMPTS, ClipError, isClipError, modelCache, rankLabels, TAG_TEMPLATES, type Clip } from '../../src/index';
+import { createTestClip as createClip, testAccess as access } from '../../src/testing/test-clip';
 import { registerAppShell } from '../../src/demo/app-shell';
 import { distinctPhotos, photo, PHOTO_FILES, reencode } from './library-photos';
 
@@ -22,14 +23,14 @@ async function fixtureImage(kind: FixtureKind, file: string): Promise<string | B
   return context.getImageData(0, 0, bitmap.width, bitmap.height);
 }
 
-const access = (clip: Clip): ClipTestAccess => (clip as Clip & { [testAccess]: ClipTestAccess })[testAccess];
-
-const webclip = { createClip, access, fixtureImage, ClipError, isClipError, modelCache, photo, PHOTO_FILES, reencode, distinctPhotos, TAG_TEMPLATES, BACKGROUND_PROMPTS };
+const webclip = { createClip, access, fixtureImage, ClipError, isClipError, modelCache, rankLabels, photo, PHOTO_FILES, reencode, distinctPhotos, TAG_TEMPLATES, BACKGROUND_PROMPTS };
 
 declare global {
   interface Window {
     webclip: typeof webclip;
     clip?: Clip;
+    /** Engines a spec file shares between its tests, by their options (tests/e2e/engine.spec.ts). */
+    clips?: Record<string, Promise<Clip>>;
     /** Whatever a library test keeps in the page between evaluate calls. */
     kept?: Record<string, unknown>;
   }

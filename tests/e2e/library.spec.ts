@@ -320,7 +320,7 @@ test.describe('photo library', () => {
     });
     expect(out.info.storage).toBe('int8');
     // int8 codes alone move a score by up to ~1e-2 in this 32-d model; with the residual
-    // re-ranking the scores agree with float32's to ~1e-3 (src/core/int8-refine.ts).
+    // re-ranking the scores agree with float32's to ~1e-3 (src/core/vectors/int8-refine.ts).
     out.float.forEach((hits, t) => {
       const quantized = out.int8[t]!;
       expect(quantized.map((h) => h.id).sort()).toEqual(hits.map((h) => h.id).sort());

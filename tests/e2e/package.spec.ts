@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { appLockfile } from './package/lockfile-subset';
+import { pageBundle } from './package/page-bundle';
 import { cosine, fixtureDir, reference } from './reference';
 import { serveStatic, STRICT_CSP } from './static-server';
 
@@ -129,7 +130,7 @@ async function expectWorkingPage(page: Page, url: string): Promise<string[]> {
 test('the tarball holds the built modules, types and the self-contained folder; dependencies stay imports', () => {
   const files = sh('tar', ['-tzf', tarball], work).split('\n').filter(Boolean);
   for (const f of ['package/lib/webclip.js', 'package/lib/element.js', 'package/lib/clip.worker.js', 'package/lib/chunk-reader.worker.js',
-    'package/lib/types/src/index.d.ts', 'package/lib/types/src/element/index.d.ts', 'package/lib/types/workers/clip.worker.d.ts',
+    'package/lib/types/src/index.d.ts', 'package/lib/types/src/element/index.d.ts', 'package/lib/types/src/shared/worker-api.d.ts',
     'package/lib/browser/element.js', 'package/lib/browser/webclip.js', 'package/lib/browser/ort/ort-wasm-simd-threaded.wasm',
     'package/lib/browser/ort/ort-wasm-simd-threaded.asyncify.wasm', 'package/README.md']) {
     expect(files).toContain(f);
@@ -149,9 +150,39 @@ test('the tarball holds the built modules, types and the self-contained folder; 
   expect(code).toContain('new Worker(new URL("./chunk-reader.worker.js", import.meta.url)');
 });
 
+test('the published types hold no test hook, and none of the runtime behind the worker', () => {
+  const types = join(app, 'node_modules', 'webclip', 'lib', 'types');
+  const files = readdirSync(types, { recursive: true }).map(String).filter((f) => f.endsWith('.d.ts'));
+  expect(files).toContain(join('src', 'index.d.ts'));
+  expect(files.filter((f) => /^src[\\/](runtime|worker|testing)[\\/]/.test(f))).toEqual([]);
+  const hooks = /testHooks|ForTest|corruptWebGpuOutput|failWritesAfter|storageEstimate|noCache|peakHeldImages|encodedTexts|cachedLabels|testAccess|restarts/;
+  expect(files.filter((f) => hooks.test(readFileSync(join(types, f), 'utf8')))).toEqual([]);
+});
+
+test('a page loads no worker-side module: the runtime, IndexedDB and onnxruntime stay in the workers', () => {
+  const installed = join(app, 'node_modules', 'webclip');
+  for (const folder of ['lib', 'lib/browser']) {
+    for (const entry of ['webclip.js', 'element.js']) {
+      const bundle = pageBundle(join(installed, folder), entry, installed);
+      const where = `${folder}/${entry}`;
+      expect(bundle.modules, where).toContain('src/page/create-clip.ts');
+      // The page side, the contract, the pure core it exports (registry, tags, similarity), comlink.
+      const pageSide = (m: string) => /^src\/(index\.ts|page\/|shared\/|element\/|core\/)/.test(m) || m.startsWith('node_modules/comlink/');
+      expect(bundle.modules.filter((m) => !pageSide(m)), where).toEqual([]);
+      // What reached the page before the worker-side code moved behind the worker (issue 16).
+      for (const worker of ['chunk-store', 'label-store', 'model-cache', 'sha256', 'xxhash32', 'model-manifest', 'idb-keyval', 'onnxruntime']) {
+        expect(bundle.modules.filter((m) => !m.startsWith('src/page/') && m.includes(worker)), `${where}: ${worker}`).toEqual([]);
+      }
+      expect(bundle.packageImports, where).toEqual(folder === 'lib' ? ['comlink'] : []);
+    }
+  }
+});
+
 test('a fresh Vite app: the types check, it builds, and its page embeds like PyTorch, on WASM threads, with the element', async ({ page }) => {
   test.setTimeout(240_000);
-  // The app's own strict type check against the installed declarations, under both resolutions.
+  // The app's own strict type check against the installed declarations, under both resolutions,
+  // with the public surface's type test (tests/types/) as one of the app's files.
+  cpSync(join(ROOT, 'tests', 'types', 'public-api.ts'), join(app, 'src', 'public-api.ts'));
   sh(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
   sh(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.nodenext.json'], app);
   sh(join(app, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], app);

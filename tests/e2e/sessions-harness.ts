@@ -1,8 +1,8 @@
-// The page tests/e2e/sessions.spec.ts drives: ModelSessions (src/runtime/model-sessions.ts)
+// The page tests/e2e/sessions.spec.ts drives: ModelSessions (src/runtime/backend/model-sessions.ts)
 // imported directly, on the main thread, with the committed tiny model served at /models/test/.
 import { clear, createStore } from 'idb-keyval';
-import { ClipError } from '../../src/core/errors';
-import { ModelSessions, type SessionsInfo, type SessionStatus, type SessionTestHooks } from '../../src/runtime/model-sessions';
+import { ClipError } from '../../src/shared/errors';
+import { ModelSessions, type SessionsInfo, type SessionStatus, type SessionTestHooks } from '../../src/runtime/backend/model-sessions';
 
 export interface HarnessCreate {
   device: 'auto' | 'webgpu' | 'wasm';

@@ -1,4 +1,4 @@
-// ModelSessions (src/runtime/model-sessions.ts) in Chromium: backend and dtype choice, WebGPU
+// ModelSessions (src/runtime/backend/model-sessions.ts) in Chromium: backend and dtype choice, WebGPU
 // through SwiftShader against WASM and the PyTorch references, the probe, remembered verdicts,
 // a lost device mid-batch, and graphs that need other feeds. Drives tests/e2e/sessions-harness.ts.
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/core/batch-pipeline';
-import { ClipError, isClipError } from '../../src/core/errors';
+import { ClipError, isClipError } from '../../src/shared/errors';
 
 const vec = (x: number) => new Float32Array([x]);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClipError } from '../../src/core/errors';
+import { ClipError } from '../../src/shared/errors';
 import { createLimiter } from '../../src/core/limiter';
 
 /** A task that finishes when told to, recording when it started. */

@@ -1,3 +1,0 @@
-// Imported only dynamically, by ort-threads.ts: a bundler that splits dynamic imports gives this
-// module a script of its own, one that inlines them gives it the importer's. See ort-threads.ts.
-export const probeUrl: string = import.meta.url;
