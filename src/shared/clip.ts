@@ -43,6 +43,10 @@ export interface ClipInfo {
    * whose constants no file or table states (classify then refuses with UNSUPPORTED).
    */
   readonly scoring: ScoreRule | null;
+  /** The cosine at which `library.duplicates()` links two photos by default: the model's own level. */
+  readonly duplicateThreshold: number;
+  /** Where `duplicateThreshold` comes from (measured, or carried over until it is: docs/models.md). */
+  readonly duplicateThresholdSource: string;
 }
 
 /**

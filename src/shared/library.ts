@@ -129,7 +129,7 @@ export interface Library {
   tag(idOrImage: string | ImageInput, options?: TagOptions & { signal?: AbortSignal }): Promise<TagScore[]>;
   /** Tags of every photo. */
   tagAll(options?: TagOptions & LibraryWorkOptions): Promise<PhotoTags[]>;
-  /** Groups of near-identical photos (ids): cosine ≥ threshold (default 0.95), linked in chains. */
+  /** Groups of near-identical photos (ids): cosine ≥ threshold (default: the model's, `clip.info.duplicateThreshold`), linked in chains. */
   duplicates(options?: { threshold?: number }): Promise<string[][]>;
   /** Photos whose vectors another model made (opened with `allowStale`). */
   staleIds(): Promise<string[]>;

@@ -45,7 +45,10 @@ export interface RegistryModel {
   readonly dim: number;
   /** Languages its text side was trained on. */
   readonly languages: string;
-  /** Dtypes whose vision and text files the repositories have. */
+  /**
+   * Dtypes tried, each falling to the next that exists: those whose files a checked listing shows
+   * (`sizes`), or for the OpenAI CLIP models every dtype of the layout, as webclip always tried them.
+   */
   readonly dtypes: readonly Dtype[];
   /** MB per dtype, from the repositories' file listings (see docs/models.md for where each came from). */
   readonly sizes: Readonly<Partial<Record<Dtype, TowerSizes>>>;

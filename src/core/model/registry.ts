@@ -21,10 +21,15 @@ function pairsOf(vision: Partial<Record<Dtype, number>>, text: Partial<Record<Dt
   return out;
 }
 
-function entry(model: Omit<RegistryModel, 'dtypes'>): RegistryModel {
+/**
+ * `tried: 'listed'`: the dtypes whose files a checked listing showed (models new to webclip);
+ * `'all'`: every dtype of the layout, each falling to the next file that exists, as for any
+ * folder -- for the models webclip always loaded so, whose newest listings were not all seen
+ * (ViT-B/32's q4 files, if the repository gained them, must stay reachable).
+ */
+function entry(model: Omit<RegistryModel, 'dtypes'>, tried: 'listed' | 'all'): RegistryModel {
   const listed = DTYPES.filter((d) => model.sizes[d] !== undefined);
-  // no listing checked: every dtype of the layout is tried, as for any folder
-  return { ...model, dtypes: listed.length > 0 ? listed : DTYPES };
+  return { ...model, dtypes: tried === 'all' || listed.length === 0 ? DTYPES : listed };
 }
 
 export const REGISTRY: readonly RegistryModel[] = [
@@ -33,10 +38,11 @@ export const REGISTRY: readonly RegistryModel[] = [
     repo: 'Xenova/clip-vit-base-patch32',
     family: 'clip',
     description: 'OpenAI CLIP ViT-B/32: the fastest ViT; 89 + 65 MB at q8',
+    // sizes from the listing at commit 4c1807b (fp32, fp16, q8); later q4 files would be found too
     dim: 512,
     languages: 'en',
     sizes: pairsOf({ fp32: 352, fp16: 176, q8: 89.1 }, CLIP_TEXT),
-  }),
+  }, 'all'),
   entry({
     id: 'Xenova/clip-vit-base-patch16',
     repo: 'Xenova/clip-vit-base-patch16',
@@ -45,7 +51,7 @@ export const REGISTRY: readonly RegistryModel[] = [
     dim: 512,
     languages: 'en',
     sizes: pairsOf({ fp32: 345.1, q8: 87.5 }, { fp32: 254.1, q8: 64.5 }),
-  }),
+  }, 'all'),
   entry({
     id: 'Xenova/clip-vit-large-patch14',
     repo: 'Xenova/clip-vit-large-patch14',
@@ -55,7 +61,7 @@ export const REGISTRY: readonly RegistryModel[] = [
     languages: 'en',
     // file sizes not checked here: the dtypes tried are the export layout's usual ones
     sizes: {},
-  }),
+  }, 'all'),
   entry({
     id: 'Xenova/mobileclip_s1',
     repo: 'Xenova/mobileclip_s1',
@@ -64,7 +70,7 @@ export const REGISTRY: readonly RegistryModel[] = [
     dim: 512,
     languages: 'en',
     sizes: pairsOf({ fp32: 86, fp16: 43.2, q8: 22.4, q4: 70.1 }, MOBILECLIP_TEXT),
-  }),
+  }, 'listed'),
   entry({
     id: 'Xenova/mobileclip_s2',
     repo: 'Xenova/mobileclip_s2',
@@ -73,7 +79,7 @@ export const REGISTRY: readonly RegistryModel[] = [
     dim: 512,
     languages: 'en',
     sizes: pairsOf({ fp32: 143, fp16: 71.7, q8: 36.7, q4: 119 }, MOBILECLIP_TEXT),
-  }),
+  }, 'listed'),
   entry({
     id: 'Xenova/mobileclip_b',
     repo: 'Xenova/mobileclip_b',
@@ -82,7 +88,7 @@ export const REGISTRY: readonly RegistryModel[] = [
     dim: 512,
     languages: 'en',
     sizes: pairsOf({ fp32: 346, fp16: 173, q8: 87.5, q4: 57.6 }, MOBILECLIP_TEXT),
-  }),
+  }, 'listed'),
   entry({
     id: 'Xenova/siglip-base-patch16-224',
     repo: 'Xenova/siglip-base-patch16-224',
@@ -91,7 +97,7 @@ export const REGISTRY: readonly RegistryModel[] = [
     dim: 768,
     languages: 'en',
     sizes: pairsOf({ fp32: 372, fp16: 186, q8: 99.5 }, { fp32: 441, fp16: 221, q8: 111 }),
-  }),
+  }, 'listed'),
   entry({
     id: 'onnx-community/siglip2-base-patch16-224-ONNX',
     repo: 'onnx-community/siglip2-base-patch16-224-ONNX',
@@ -101,7 +107,7 @@ export const REGISTRY: readonly RegistryModel[] = [
     languages: 'multilingual',
     sizes: { fp16: { vision: 186.0, text: 564.9 } },
     extraMB: 34.4,
-  }),
+  }, 'listed'),
   entry({
     id: 'clip-vit-base-patch32-multilingual-v1',
     repo: 'Xenova/clip-vit-base-patch32',
@@ -111,7 +117,7 @@ export const REGISTRY: readonly RegistryModel[] = [
     dim: 512,
     languages: '50+ languages',
     sizes: pairsOf({ fp32: 352, q8: 89.1 }, { fp32: 539, q8: 135 }),
-  }),
+  }, 'listed'),
 ];
 
 export const DEFAULT_MODEL = 'Xenova/clip-vit-base-patch32';

@@ -8,6 +8,7 @@ import { runPipeline } from '../../core/batch-pipeline';
 import { createLimiter } from '../../core/limiter';
 import { parsePreprocessorConfig, preprocessImage, preprocessedSize, type PreprocessorConfig } from '../../core/image/preprocess';
 import { readLogitScale, statedDim } from '../../core/model/model-config';
+import { duplicateLevelOf } from '../../core/model/duplicate-threshold';
 import { familyOf, type FamilyRules } from '../../core/model/model-family';
 import { DTYPES } from '../../core/model/model-files';
 import { probeConfig } from '../../core/model/webgpu-probe-input';
@@ -179,6 +180,7 @@ export class ClipEngine {
 
   get info(): ClipInfo {
     const s = this.sessions.info;
+    const duplicates = duplicateLevelOf(this.rules.family);
     return {
       model: this.model,
       device: s.device,
@@ -191,6 +193,8 @@ export class ClipEngine {
       family: this.rules.family,
       ...(this.textModel === undefined ? {} : { textModel: this.textModel }),
       scoring: this.scoring,
+      duplicateThreshold: duplicates.threshold,
+      duplicateThresholdSource: duplicates.source,
     };
   }
 

@@ -14,7 +14,6 @@ import * as db from './library-db';
 import type { LibraryMeta, PhotoRecord } from './library-db';
 import { Taggers, tagEvery } from './library-tagging';
 
-export const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
 export const DEFAULT_K = 20;
 
 function checkK(k: unknown): number {
@@ -317,9 +316,13 @@ export class PhotoLibrary {
     }
   }
 
-  /** Groups of near-identical photos (cosine ≥ threshold, linked in chains), each sorted by id. */
-  async duplicates({ threshold = DEFAULT_DUPLICATE_THRESHOLD }: { threshold?: number | undefined } = {}): Promise<string[][]> {
+  /**
+   * Groups of near-identical photos (cosine ≥ threshold, linked in chains), each sorted by id;
+   * the threshold defaults to the model's own level (info.duplicateThreshold).
+   */
+  async duplicates({ threshold }: { threshold?: number | undefined } = {}): Promise<string[][]> {
     this.live();
+    threshold ??= this.engine.info.duplicateThreshold;
     if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
       throw new ClipError('BAD_INPUT', `threshold must be in (0, 1], got ${String(threshold)}`);
     }

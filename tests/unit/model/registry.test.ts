@@ -43,6 +43,10 @@ describe('resolveModel', () => {
     // the issue's correction: ViT-B/32's q8 towers are 89 + 65 MB, not "about 88 MB for both"
     const b32 = REGISTRY.find((m) => m.id === 'Xenova/clip-vit-base-patch32')!;
     expect(b32.sizes.q8).toEqual({ vision: 89.1, text: 64.5 });
+    // its listing seen (fp32, fp16, q8) may predate q4 files: every dtype stays tried, q4 first on WebGPU
+    expect(b32.dtypes).toEqual(['fp32', 'fp16', 'q8', 'q4', 'q4f16']);
+    // a family new to webclip tries only what its listing holds (no 404s for files it lacks)
+    expect(REGISTRY.find((m) => m.id === 'Xenova/siglip-base-patch16-224')!.dtypes).toEqual(['fp32', 'fp16', 'q8']);
   });
 
   it('resolves a pair: the image tower\'s folder and id, the text tower\'s own', () => {
