@@ -3,6 +3,7 @@
 import { REGISTRY, type RegistryModel } from '../index';
 import { byId } from './dom';
 import type { ModelChoice } from './model-choice';
+import { downloadLabel, fastestLabel, measuredLabel } from './model-speed';
 
 export interface SettingsContext {
   readonly choice: ModelChoice;
@@ -13,12 +14,12 @@ export interface SettingsContext {
 
 type Source = 'hub' | 'test' | 'url' | 'disk';
 
-/** One line a registry model: its family, languages and the smallest download the listing states. */
+/** One line a registry model: its family, languages, the smallest download the listing states, its speed here. */
 export function registryOptionLabel(m: RegistryModel): string {
   const totals = Object.entries(m.sizes).map(([dtype, s]) => [dtype, s!.vision + s!.text + (m.extraMB ?? 0)] as const);
   const smallest = totals.sort((a, b) => a[1] - b[1])[0];
   const size = smallest ? `, ${Math.round(smallest[1])} MB at ${smallest[0]}` : '';
-  return `${m.id} — ${m.family}, ${m.languages}${size}`;
+  return `${m.id} — ${m.family}, ${m.languages}${size}${fastestLabel(m.id)}`;
 }
 
 export async function openSettings(context: SettingsContext, preselect?: Source): Promise<void> {
@@ -35,8 +36,11 @@ export async function openSettings(context: SettingsContext, preselect?: Source)
   hubModel.replaceChildren(...REGISTRY.map((m) => new Option(registryOptionLabel(m), m.id)));
   hubModel.value = (registry ?? REGISTRY[0]!).id;
   const describe = () => {
-    byId('hub-label').textContent = `${(REGISTRY.find((m) => m.id === hubModel.value) ?? REGISTRY[0]!).description} — from the Hugging Face Hub`;
+    const selected = REGISTRY.find((m) => m.id === hubModel.value) ?? REGISTRY[0]!;
+    byId('hub-label').textContent = `${selected.description} — from the Hugging Face Hub`;
+    byId('hub-cost').textContent = `${downloadLabel(selected)}; ${measuredLabel(selected.id)}`;
   };
+  byId('test-cost').textContent = measuredLabel('test');
   describe();
   const radios = [...form.querySelectorAll<HTMLInputElement>('input[name="source"]')];
   for (const radio of radios) radio.checked = radio.value === (preselect ?? current);

@@ -185,6 +185,11 @@ test.describe('demo page', () => {
       expect(offered.some((o) => o.includes(family)), family).toBe(true);
     }
     expect(offered.find((o) => o.startsWith('Xenova/clip-vit-base-patch32 '))).toContain('154 MB at q8');
+    // what each costs: the download per precision from the registry, and the speed measured here
+    // while the two photos were indexed (the test model's, as the page runs it)
+    await expect(page.getByTestId('hub-cost')).toContainText('download: fp32 606 MB · fp16 303 MB · q8 154 MB');
+    await expect(page.getByTestId('hub-cost')).toContainText('not run on this device yet');
+    await expect(page.getByTestId('test-cost')).toHaveText(/^measured here: \d+\.\d photos\/s \(wasm fp32\)$/);
     await shot(page, 'settings');
     await page.getByTestId('dtype').selectOption('q8');
     await page.getByTestId('device').selectOption('wasm');

@@ -63,6 +63,16 @@ export const REGISTRY: readonly RegistryModel[] = [
     sizes: {},
   }, 'all'),
   entry({
+    id: 'Xenova/mobileclip_s0',
+    repo: 'Xenova/mobileclip_s0',
+    family: 'mobileclip',
+    description: 'Apple MobileCLIP-S0: the smallest, an 11 M-parameter image tower, 67.8 % ImageNet zero-shot (B/32: 63 %)',
+    dim: 512,
+    languages: 'en',
+    // its listing was not seen here: every dtype of the layout is tried, as for any folder
+    sizes: {},
+  }, 'all'),
+  entry({
     id: 'Xenova/mobileclip_s1',
     repo: 'Xenova/mobileclip_s1',
     family: 'mobileclip',

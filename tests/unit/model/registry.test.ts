@@ -16,7 +16,7 @@ describe('resolveModel', () => {
   it('knows the registry models, the first the default, each from the Hub', () => {
     expect(REGISTRY.map((m) => m.id)).toEqual([
       'Xenova/clip-vit-base-patch32', 'Xenova/clip-vit-base-patch16', 'Xenova/clip-vit-large-patch14',
-      'Xenova/mobileclip_s1', 'Xenova/mobileclip_s2', 'Xenova/mobileclip_b',
+      'Xenova/mobileclip_s0', 'Xenova/mobileclip_s1', 'Xenova/mobileclip_s2', 'Xenova/mobileclip_b',
       'Xenova/siglip-base-patch16-224', 'onnx-community/siglip2-base-patch16-224-ONNX',
       'clip-vit-base-patch32-multilingual-v1',
     ]);
