@@ -2,7 +2,7 @@
 // transformers.js on the same full-size family test model (random weights, written by
 // scripts/fixtures/export_families.py --config full into bench/models/), images/s on 8 JPEG
 // photos (600×400) and texts/s on 32 captions, q8 and fp32; interleaved rounds, per-round ratios.
-// Run: npx tsx bench/families.ts --model mobileclip-s0-random --family mobileclip [--rounds N] [--dtype q8|fp32]
+// Run: npx tsx bench/families.ts --model mobileclip-s0-random --family mobileclip [--rounds N] [--dtype q8|fp32] [--workload images|texts]
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -23,6 +23,7 @@ const MODEL = arg('model');
 const FAMILY = arg('family');
 const ROUNDS = Number(arg('rounds', '5'));
 const DTYPES = (process.argv.includes('--dtype') ? [arg('dtype')] : ['q8', 'fp32']) as ('q8' | 'fp32')[];
+const WORKLOADS = (process.argv.includes('--workload') ? [arg('workload')] : ['images', 'texts']) as ('images' | 'texts')[];
 const MODEL_DIR = join(ROOT, 'bench', 'models', MODEL);
 if (!existsSync(join(MODEL_DIR, 'onnx'))) {
   console.error(`${MODEL_DIR} is missing: run scripts/fixtures/export_families.py --config full first`);
@@ -69,7 +70,7 @@ try {
     await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 120_000 });
     const setup = await page.evaluate((o) => window.familyBench.setup(o), { model: MODEL, family: FAMILY, dtype, threads: 2 });
     console.error(setup.detail);
-    for (const what of ['images', 'texts'] as const) {
+    for (const what of WORKLOADS) {
       const count = what === 'images' ? 8 : 32;
       const ours: number[] = [];
       const theirs: number[] = [];

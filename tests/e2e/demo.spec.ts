@@ -174,6 +174,25 @@ test.describe('demo page', () => {
     await shot(page, 'duplicates');
   });
 
+  test('?model= takes a model of each other family: photos indexed and tagged, search scored as its reference', async ({ page }) => {
+    for (const family of ['mobileclip', 'siglip2'] as const) {
+      const ref = JSON.parse(readFileSync(join(fixtureDir, `tiny-${family}`, 'reference.json'), 'utf8')) as typeof reference;
+      await openDemo(page, `?model=/tests/fixtures/tiny-${family}/&dtype=fp32`);
+      await expect(page.getByTestId('status')).toContainText(`Family: ${family}`);
+      await addByPicker(page, ref.images.map((i) => join(INPUTS, i.file)));
+      await expect(page.getByTestId('tags')).toHaveCount(ref.images.length);
+      const text = ref.texts[0]!;
+      await page.getByTestId('search').fill(text.text);
+      await expect(page.getByTestId('score')).toHaveCount(ref.images.length);
+      const names = await photoNames(page);
+      const scores = (await page.getByTestId('score').allTextContents()).map((s) => Number(s.replace('score ', '')));
+      names.forEach((name, k) => {
+        const image = ref.images.find((i) => i.file === name)!;
+        expect(Math.abs(scores[k]! - cosine(text.text_embeds.fp32, image.image_embeds.fp32)), `${family} ${name}`).toBeLessThan(2e-3);
+      });
+    }
+  });
+
   test('settings switch the precision; the library stays; a reload with the network off still shows it', async ({ page, context }) => {
     await openDemo(page);
     await addByPicker(page, REFERENCE_FILES.slice(0, 2));
