@@ -56,11 +56,11 @@ export const REGISTRY: readonly RegistryModel[] = [
     id: 'Xenova/clip-vit-large-patch14',
     repo: 'Xenova/clip-vit-large-patch14',
     family: 'clip',
-    description: 'OpenAI CLIP ViT-L/14: the most accurate CLIP; slow on WASM',
+    description: 'OpenAI CLIP ViT-L/14: the most accurate CLIP; 307 + 125 MB at q8, slow on WASM',
     dim: 768,
     languages: 'en',
-    // file sizes not checked here: the dtypes tried are the export layout's usual ones
-    sizes: {},
+    // the listing at commit cb711f7 ("Upload fp16 ONNX weights")
+    sizes: pairsOf({ fp32: 1220, fp16: 609, q8: 307 }, { fp32: 495, fp16: 248, q8: 125 }),
   }, 'all'),
   entry({
     id: 'Xenova/mobileclip_s0',
