@@ -179,15 +179,18 @@ test.describe('demo page', () => {
       const ref = JSON.parse(readFileSync(join(fixtureDir, `tiny-${family}`, 'reference.json'), 'utf8')) as typeof reference;
       await openDemo(page, `?model=/tests/fixtures/tiny-${family}/&dtype=fp32`);
       await expect(page.getByTestId('status')).toContainText(`Family: ${family}`);
-      await addByPicker(page, ref.images.map((i) => join(INPUTS, i.file)));
-      await expect(page.getByTestId('tags')).toHaveCount(ref.images.length);
+      const images = ref.images.slice(0, 2);
+      await addByPicker(page, images.map((i) => join(INPUTS, i.file)));
+      await expect(page.getByTestId('tags')).toHaveCount(images.length);
       const text = ref.texts[0]!;
       await page.getByTestId('search').fill(text.text);
-      await expect(page.getByTestId('score')).toHaveCount(ref.images.length);
-      const names = await photoNames(page);
+      await expect(page.getByTestId('score')).toHaveCount(images.length);
+      // a card's name (its "no confident tag" line has the same class)
+      const names = await page.locator('[data-testid="photo"] .name:not([data-testid="tags"])').allTextContents();
       const scores = (await page.getByTestId('score').allTextContents()).map((s) => Number(s.replace('score ', '')));
+      expect([...names].sort()).toEqual(images.map((i) => i.file).sort());
       names.forEach((name, k) => {
-        const image = ref.images.find((i) => i.file === name)!;
+        const image = images.find((i) => i.file === name)!;
         expect(Math.abs(scores[k]! - cosine(text.text_embeds.fp32, image.image_embeds.fp32)), `${family} ${name}`).toBeLessThan(2e-3);
       });
     }
