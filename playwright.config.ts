@@ -49,7 +49,7 @@ export default defineConfig({
     {
       name: 'webgpu',
       metadata: { device: 'webgpu' } satisfies ProjectMetadata,
-      testMatch: /engine\.spec\.ts$/,
+      testMatch: /(engine|families)\.spec\.ts$/,
       grepInvert: /@decode/,
       use: { launchOptions: { executablePath, args: [...baseArgs, ...webgpuArgs] } },
     },

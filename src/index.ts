@@ -7,6 +7,8 @@ export { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_CATEGORIES, TAG_TEMPLATES } from 
 export { cosine, dot } from './core/vectors/similarity';
 /** Softmax scores of one image against labels, from vectors already computed (what classify does, without re-embedding). */
 export { rankLabels } from './core/tags/classify';
+/** Scores by a family's rule (CLIP's softmax, SigLIP's sigmoid), from vectors already computed. */
+export { labelScores, rankLabelsBy, SIGMOID_CONSTANTS } from './core/tags/score-rule';
 export type {
   AdapterSummary,
   ClassifyOptions,
@@ -19,6 +21,8 @@ export type {
   ImageInput,
   LabelOptions,
   LabelScore,
+  ScoreRule,
+  SigmoidConstants,
   TextEmbeddings,
 } from './shared/clip';
 export type { ClipErrorCode, ClipFailure } from './shared/errors';
@@ -39,5 +43,5 @@ export type {
   TagScore,
   VectorStorage,
 } from './shared/library';
-export type { CachedModel, CacheUsage, ModelInput, RegistryModel } from './shared/models';
+export type { CachedModel, CacheUsage, ModelFamily, ModelFolder, ModelInput, PairedModel, RegistryModel, TowerSizes } from './shared/models';
 export type { ProgressCallback, ProgressEvent, ProgressPhase } from './shared/progress';

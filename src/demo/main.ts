@@ -6,6 +6,7 @@ import { registerAppShell } from './app-shell';
 import { byId, make } from './dom';
 import { Gallery } from './gallery';
 import { addressFor, choiceFromAddress, isHubModel, modelInput, type ModelChoice } from './model-choice';
+import { recordIndexing, recordSearch } from './model-speed';
 import { loadPhotos } from './photo-store';
 import { openSettings } from './settings';
 import { StatusBar } from './status-bar';
@@ -145,6 +146,7 @@ async function add(files: readonly File[]): Promise<void> {
     return;
   }
   const result = await addFiles(images, { library: lib, gallery, ui: progress, tagsOf: (id) => lib.tag(id, { topK: TOP_TAGS }) });
+  if (clip && !result.cancelled) recordIndexing(choice.model, clip.info.device, clip.info.dtype, result.indexed, result.addSeconds);
   updateCount();
   if (result.failed > 0) setNotice('warning', `${result.failed} of ${images.length} files could not be read as photos; they are marked in red.`);
   await rerunView();
@@ -164,7 +166,9 @@ async function runSearch(): Promise<void> {
     if (view !== 'labels') gallery.show({ kind: 'tags' });
     return;
   }
+  const searchStarted = performance.now();
   const hits = await lib.search(text, { k: Math.max(1, gallery.size) });
+  if (clip) recordSearch(choice.model, clip.info.device, clip.info.dtype, performance.now() - searchStarted);
   // A later keystroke's search may already have answered.
   if (serial === searchSerial) gallery.show({ kind: 'search', text, hits });
 }

@@ -1,8 +1,9 @@
-// The settings dialog: which model (the Hub's default, the test model, a folder URL, a folder on
-// this computer), the device and the precision, and clearing the model cache.
-import { REGISTRY } from '../index';
+// The settings dialog: which model (one of the registry's families from the Hub, the test model,
+// a folder URL, a folder on this computer), the device and the precision, and clearing the cache.
+import { REGISTRY, type RegistryModel } from '../index';
 import { byId } from './dom';
 import type { ModelChoice } from './model-choice';
+import { downloadLabel, fastestLabel, measuredLabel } from './model-speed';
 
 export interface SettingsContext {
   readonly choice: ModelChoice;
@@ -12,6 +13,14 @@ export interface SettingsContext {
 }
 
 type Source = 'hub' | 'test' | 'url' | 'disk';
+
+/** One line a registry model: its family, languages, the smallest download the listing states, its speed here. */
+export function registryOptionLabel(m: RegistryModel): string {
+  const totals = Object.entries(m.sizes).map(([dtype, s]) => [dtype, s!.vision + s!.text + (m.extraMB ?? 0)] as const);
+  const smallest = totals.sort((a, b) => a[1] - b[1])[0];
+  const size = smallest ? `, ${Math.round(smallest[1])} MB at ${smallest[0]}` : '';
+  return `${m.id} — ${m.family}, ${m.languages}${size}${fastestLabel(m.id)}`;
+}
 
 export async function openSettings(context: SettingsContext, preselect?: Source): Promise<void> {
   const dialog = byId<HTMLDialogElement>('settings-dialog');
@@ -23,7 +32,16 @@ export async function openSettings(context: SettingsContext, preselect?: Source)
   const { choice } = context;
   const registry = REGISTRY.find((m) => m.id === choice.model);
   const current: Source = choice.model === 'test' ? 'test' : registry ? 'hub' : 'url';
-  byId('hub-label').textContent = `${(registry ?? REGISTRY[0]!).description} — from the Hugging Face Hub`;
+  const hubModel = byId<HTMLSelectElement>('hub-model');
+  hubModel.replaceChildren(...REGISTRY.map((m) => new Option(registryOptionLabel(m), m.id)));
+  hubModel.value = (registry ?? REGISTRY[0]!).id;
+  const describe = () => {
+    const selected = REGISTRY.find((m) => m.id === hubModel.value) ?? REGISTRY[0]!;
+    byId('hub-label').textContent = `${selected.description} — from the Hugging Face Hub`;
+    byId('hub-cost').textContent = `${downloadLabel(selected)}; ${measuredLabel(selected.id)}`;
+  };
+  byId('test-cost').textContent = measuredLabel('test');
+  describe();
   const radios = [...form.querySelectorAll<HTMLInputElement>('input[name="source"]')];
   for (const radio of radios) radio.checked = radio.value === (preselect ?? current);
   url.value = current === 'url' ? choice.model : '';
@@ -33,6 +51,10 @@ export async function openSettings(context: SettingsContext, preselect?: Source)
     for (const radio of radios) radio.checked = radio.value === source;
   };
   url.onfocus = pick('url');
+  hubModel.onchange = () => {
+    pick('hub')();
+    describe();
+  };
   folder.onclick = folder.onchange = pick('disk');
   byId<HTMLButtonElement>('clear-cache').onclick = () => {
     dialog.close('cancel');
@@ -48,6 +70,6 @@ export async function openSettings(context: SettingsContext, preselect?: Source)
     if (folder.files && folder.files.length > 0) context.applyFolder(folder.files, next.device, next.dtype);
     return;
   }
-  const model = source === 'test' ? 'test' : source === 'url' ? url.value.trim() || choice.model : (registry ?? REGISTRY[0]!).id;
+  const model = source === 'test' ? 'test' : source === 'url' ? url.value.trim() || choice.model : hubModel.value;
   context.apply({ model, ...next });
 }

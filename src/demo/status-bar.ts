@@ -1,4 +1,4 @@
-// The bar at the bottom of the page: the model, the backend (and why), the dtype, the photos,
+// The bar at the bottom of the page: the model and its family, the backend (and why), the dtype, the photos,
 // memory and what the model cache holds; while loading, what is happening.
 import { isClipError, modelCache, type Clip, type Library } from '../index';
 import { make } from './dom';
@@ -32,6 +32,7 @@ export class StatusBar {
     const lib = await library.info();
     this.parts = [
       `Model: ${info.model}`,
+      `Family: ${info.family}${info.textModel ? ` + ${info.textModel}` : ''}`,
       `Backend: ${backend}`,
       `Precision: ${info.dtype}`,
       `Search: ${lib.kernel === 'wasm-simd' ? 'WASM SIMD' : 'JS'}`,

@@ -1,6 +1,6 @@
 // <clip-tagger>: a drop zone that tags each photo with the page author's labels, on this device;
 // each photo embedded once, re-ranked when labels, top-k or threshold change (docs/element.md).
-import { isClipError, rankLabels, type Clip, type ClipErrorCode, type Device, type Dtype, type LabelScore, type ProgressEvent } from '../index';
+import { isClipError, rankLabels, rankLabelsBy, type Clip, type ClipErrorCode, type Device, type Dtype, type LabelScore, type ProgressEvent } from '../index';
 import { sharedClip } from './shared-clip';
 import { TAGGER_STYLE } from './clip-tagger-style';
 
@@ -228,11 +228,15 @@ export class ClipTagger extends HTMLElement {
     return this.labelVectors;
   }
 
-  private tagsOf(photo: Photo, labelVectors: readonly Float32Array[], logitScale: number): LabelScore[] {
+  private tagsOf(photo: Photo, labelVectors: readonly Float32Array[], info: Clip['info']): LabelScore[] {
     if (!photo.vector) return [];
     const topK = Math.max(1, Number.parseInt(this.getAttribute('top-k') ?? '3', 10) || 3);
     const threshold = Number.parseFloat(this.getAttribute('threshold') ?? '0') || 0;
-    return rankLabels(photo.vector, this.labels, labelVectors, logitScale).filter((s) => s.score >= threshold).slice(0, topK);
+    // SigLIP: each label's own probability; CLIP: the softmax over the labels
+    const ranked = info.scoring?.kind === 'sigmoid'
+      ? rankLabelsBy(info.scoring, photo.vector, this.labels, labelVectors)
+      : rankLabels(photo.vector, this.labels, labelVectors, info.logitScale);
+    return ranked.filter((s) => s.score >= threshold).slice(0, topK);
   }
 
   private async tag(photo: Photo): Promise<void> {
@@ -246,7 +250,7 @@ export class ClipTagger extends HTMLElement {
       this.fail(error);
       return;
     }
-    photo.tags = this.tagsOf(photo, labelVectors, clip.info.logitScale);
+    photo.tags = this.tagsOf(photo, labelVectors, clip.info);
     this.render();
     this.dispatchEvent(new CustomEvent<ClipTagsDetail>('clip-tags', { detail: { ...this.resultOf(photo), index: this.photos.indexOf(photo) }, ...EVENT }));
   }

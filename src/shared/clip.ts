@@ -2,7 +2,7 @@
 // Types only, defined here once; src/index.ts exports them by name.
 import type { ProgressCallback } from './progress';
 import type { ImportOptions, Library, LibraryOptions, LibrarySummary } from './library';
-import type { ModelInput } from './models';
+import type { ModelFamily, ModelInput } from './models';
 
 export type Device = 'webgpu' | 'wasm';
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
@@ -33,6 +33,38 @@ export interface ClipInfo {
   readonly fallbackReason?: string;
   /** CLIP's temperature: classify's softmax runs on cosine × logitScale. */
   readonly logitScale: number;
+  /** The model's family, from its files; a pair's is its image tower's. */
+  readonly family: ModelFamily;
+  /** A pair's text tower (model: {vision, text}): its id. */
+  readonly textModel?: string;
+  /**
+   * How classify and tags score: CLIP's softmax (scale = logitScale), or SigLIP's independent
+   * sigmoid(scale · cos + bias) with where its trained constants came from; null for a SigLIP
+   * whose constants no file or table states (classify then refuses with UNSUPPORTED).
+   */
+  readonly scoring: ScoreRule | null;
+  /** The cosine at which `library.duplicates()` links two photos by default: the model's own level. */
+  readonly duplicateThreshold: number;
+  /** Where `duplicateThreshold` comes from (measured, or carried over until it is: docs/models.md). */
+  readonly duplicateThresholdSource: string;
+}
+
+/**
+ * How a family turns cosine similarities into label scores: CLIP's softmax over the labels
+ * (they compete, sum to 1), or SigLIP's sigmoid per label (independent probabilities).
+ */
+export type ScoreRule =
+  /** Softmax over the labels of cos × scale (CLIP's temperature, exp of its logit_scale). */
+  | { readonly kind: 'softmax'; readonly scale: number }
+  /** Independent sigmoid(cos × scale + bias) per label (SigLIP); `source` says where they came from. */
+  | { readonly kind: 'sigmoid'; readonly scale: number; readonly bias: number; readonly source: string };
+
+/** A SigLIP checkpoint's trained constants, as published, with where they were read. */
+export interface SigmoidConstants {
+  /** The trained logit_scale (a log: the scale is its exp). */
+  readonly logitScale: number;
+  readonly logitBias: number;
+  readonly source: string;
 }
 
 export interface ClipOptions {
@@ -82,7 +114,7 @@ export interface LabelOptions {
 
 export type ClassifyOptions = LabelOptions;
 
-/** One label's score from `classify` (softmax over the labels: scores sum to 1). */
+/** One label's score from `classify` (CLIP: softmax over the labels, scores sum to 1; SigLIP: each its own probability). */
 export interface LabelScore {
   readonly label: string;
   readonly score: number;
@@ -95,10 +127,14 @@ export interface Clip {
   embedImages(images: readonly ImageInput[], options?: EmbedOptions): Promise<Float32Array[]>;
   /**
    * L2-normalized text embeddings, one per text, in order. A text longer than the model's
-   * context (77 tokens) is cut to its first 75 tokens, as CLIP does; `truncated` lists those.
+   * context (CLIP: 77 tokens, SigLIP: 64) is cut to fit with its end token, as the reference
+   * tokenizer does; `truncated` lists those.
    */
   embedTexts(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<TextEmbeddings>;
-  /** Labels scored by softmax(logitScale × cosine), best first; scores sum to 1. */
+  /**
+   * Labels scored by the family's rule (`info.scoring`), best first: CLIP's softmax(logitScale ×
+   * cosine), scores summing to 1; SigLIP's sigmoid per label, each its own probability.
+   */
   classify(image: ImageInput, labels: readonly string[], options?: ClassifyOptions): Promise<LabelScore[]>;
   /**
    * One embedding per label, as classify scores them: each template filled with the label,

@@ -2,6 +2,7 @@
 // and the tag vocabulary's. Types only; the worker's library (src/runtime/library/) returns them.
 import type { ClipErrorCode } from './errors';
 import type { ImageInput } from './clip';
+import type { ModelFamily } from './models';
 import type { ProgressCallback } from './progress';
 
 /** How a library keeps vectors: float32, or int8 with a scale per vector. */
@@ -32,6 +33,10 @@ export interface LibrarySummary {
 }
 
 export interface LibraryInfo extends LibrarySummary {
+  /** The family of the model that made the photos' vectors. */
+  readonly family: ModelFamily;
+  /** The paired text tower that searches them now, when the library is opened with one. */
+  readonly textModel?: string;
   /** Photos searchable now. */
   readonly count: number;
   /** Photos whose vectors another model or preprocessing made: left out until reindexed. */
@@ -124,7 +129,7 @@ export interface Library {
   tag(idOrImage: string | ImageInput, options?: TagOptions & { signal?: AbortSignal }): Promise<TagScore[]>;
   /** Tags of every photo. */
   tagAll(options?: TagOptions & LibraryWorkOptions): Promise<PhotoTags[]>;
-  /** Groups of near-identical photos (ids): cosine ≥ threshold (default 0.95), linked in chains. */
+  /** Groups of near-identical photos (ids): cosine ≥ threshold (default: the model's, `clip.info.duplicateThreshold`), linked in chains. */
   duplicates(options?: { threshold?: number }): Promise<string[][]>;
   /** Photos whose vectors another model made (opened with `allowStale`). */
   staleIds(): Promise<string[]>;

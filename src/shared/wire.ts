@@ -24,12 +24,14 @@ export type ModelSource =
   /** Files picked from disk, by path in the model folder (e.g. 'onnx/vision_model.onnx'). */
   | { readonly kind: 'files'; readonly files: Readonly<Record<string, Blob>> };
 
-/** A model as the page resolved it (src/core/model/registry.ts): its cache id and source. */
+/** A model as the page resolved it (src/core/model/registry.ts): its cache id (the image tower's, for a pair) and source. */
 export interface ResolvedModel {
   readonly id: string;
   readonly source: ModelSource;
   /** Known dtypes (registry models); undefined where only the folder can tell. */
   readonly dtypes?: readonly Dtype[];
+  /** A pair's text tower, from its own folder; absent when both towers share `source`. */
+  readonly text?: ResolvedModel;
 }
 
 /** What the page asks the worker to load. */

@@ -174,11 +174,44 @@ test.describe('demo page', () => {
     await shot(page, 'duplicates');
   });
 
+  test('?model= takes a model of each other family: photos indexed and tagged, search scored as its reference', async ({ page }) => {
+    for (const family of ['mobileclip', 'siglip2'] as const) {
+      const ref = JSON.parse(readFileSync(join(fixtureDir, `tiny-${family}`, 'reference.json'), 'utf8')) as typeof reference;
+      await openDemo(page, `?model=/tests/fixtures/tiny-${family}/&dtype=fp32`);
+      await expect(page.getByTestId('status')).toContainText(`Family: ${family}`);
+      const images = ref.images.slice(0, 2);
+      await addByPicker(page, images.map((i) => join(INPUTS, i.file)));
+      await expect(page.getByTestId('tags')).toHaveCount(images.length);
+      const text = ref.texts[0]!;
+      await page.getByTestId('search').fill(text.text);
+      await expect(page.getByTestId('score')).toHaveCount(images.length);
+      // a card's name (its "no confident tag" line has the same class)
+      const names = await page.locator('[data-testid="photo"] .name:not([data-testid="tags"])').allTextContents();
+      const scores = (await page.getByTestId('score').allTextContents()).map((s) => Number(s.replace('score ', '')));
+      expect([...names].sort()).toEqual(images.map((i) => i.file).sort());
+      names.forEach((name, k) => {
+        const image = images.find((i) => i.file === name)!;
+        expect(Math.abs(scores[k]! - cosine(text.text_embeds.fp32, image.image_embeds.fp32)), `${family} ${name}`).toBeLessThan(2e-3);
+      });
+    }
+  });
+
   test('settings switch the precision; the library stays; a reload with the network off still shows it', async ({ page, context }) => {
     await openDemo(page);
     await addByPicker(page, REFERENCE_FILES.slice(0, 2));
     await page.getByTestId('settings-button').click();
     await expect(page.getByTestId('settings-dialog')).toBeVisible();
+    // every family of the registry is offered, with its languages and download size
+    const offered = await page.getByTestId('hub-model').locator('option').allTextContents();
+    for (const family of ['— clip,', '— mobileclip,', '— siglip,', '— siglip2,', '— clip+multilingual-text,']) {
+      expect(offered.some((o) => o.includes(family)), family).toBe(true);
+    }
+    expect(offered.find((o) => o.startsWith('Xenova/clip-vit-base-patch32 '))).toContain('154 MB at q8');
+    // what each costs: the download per precision from the registry, and the speed measured here
+    // while the two photos were indexed (the test model's, as the page runs it)
+    await expect(page.getByTestId('hub-cost')).toContainText('download: fp32 606 MB · fp16 303 MB · q8 154 MB');
+    await expect(page.getByTestId('hub-cost')).toContainText('not run on this device yet');
+    await expect(page.getByTestId('test-cost')).toHaveText(/^measured here: \d+\.\d photos\/s \(wasm fp32\)$/);
     await shot(page, 'settings');
     await page.getByTestId('dtype').selectOption('q8');
     await page.getByTestId('device').selectOption('wasm');

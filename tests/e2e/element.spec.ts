@@ -146,3 +146,27 @@ test.describe('<clip-tagger>', () => {
     expect(styles.border).toBe('rgb(1, 2, 3)');
   });
 });
+
+test.describe('<clip-tagger> with other families', () => {
+  test('a SigLIP model: each label its own probability, so another label set leaves a label\'s score as it was', async ({ page }) => {
+    await open(page);
+    const scores = await page.evaluate(async (file) => {
+      const blob = await (await fetch(`/tests/fixtures/tiny-clip-inputs/${file}`)).blob();
+      const tag = async (labels: string) => {
+        const el = document.createElement('clip-tagger');
+        for (const [k, v] of Object.entries({ model: '/tests/fixtures/tiny-siglip/', labels, 'top-k': '5', threshold: '0', device: 'wasm', dtype: 'fp32' })) el.setAttribute(k, v);
+        document.body.append(el);
+        await el.ready;
+        await el.addFiles([new File([blob], file, { type: blob.type })]);
+        const tags = el.results[0]!.tags;
+        el.remove();
+        return Object.fromEntries(tags.map((t) => [t.label, t.score]));
+      };
+      return [await tag('cat, dog, city'), await tag('cat, beach')];
+    }, reference.images[0]!.file);
+    const [three, two] = scores as [Record<string, number>, Record<string, number>];
+    expect(Object.keys(three).sort()).toEqual(['cat', 'city', 'dog']);
+    expect(two['cat']).toBeCloseTo(three['cat']!, 6);
+    expect(Math.abs(Object.values(three).reduce((a, b) => a + b, 0) - 1)).toBeGreaterThan(1e-3);
+  });
+});

@@ -6,10 +6,11 @@
 // the WASM probe, about a minute), so the tests of one configuration share one page and one
 // engine per {device, dtype}; a test that breaks its engine (a lost device, a hook) starts its
 // own. A failed test restarts Playwright's worker, and with it the shared page.
-import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Page, type TestInfo } from '@playwright/test';
 import type { ProjectMetadata } from '../../playwright.config';
 import { isJpeg, jpegHasIccProfile } from '../../src/core/image/jpeg-header';
 import { cosine, reference, type Variant } from './reference';
+import { openHarness as open, test, useClip } from './shared-engines';
 
 const deviceOf = (info: TestInfo): ProjectMetadata['device'] => (info.project.metadata as ProjectMetadata).device;
 
@@ -21,41 +22,6 @@ function dtypesFor(device: ProjectMetadata['device']): { dtype: string; variant:
   if (device === 'webgpu') return [fp32, q4]; // int8 is refused on WebGPU
   if (device === 'wasm') return [fp32, q8, q4];
   return [fp32, q8];
-}
-
-async function open(page: Page): Promise<void> {
-  await page.goto('/tests/e2e/harness.html');
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-}
-
-/** One harness page per Playwright worker, that is per browser configuration. */
-const test = base.extend<Record<never, never>, { shared: Page }>({
-  shared: [
-    async ({ browser }, use, workerInfo) => {
-      const { baseURL } = workerInfo.project.use;
-      const context = await browser.newContext(baseURL === undefined ? {} : { baseURL });
-      const page = await context.newPage();
-      await open(page);
-      await use(page);
-      await context.close();
-    },
-    { scope: 'worker' },
-  ],
-});
-
-/**
- * Makes `window.clip` the shared page's engine for these options, started on first use (a
- * failed start is not kept); returns its info.
- */
-async function useClip(page: Page, options: Record<string, unknown>) {
-  return page.evaluate(async (o) => {
-    const key = JSON.stringify(o);
-    const clips = (window.clips ??= {});
-    const started = (clips[key] ??= window.webclip.createClip({ model: '/models/test/', ...o }));
-    started.catch(() => delete clips[key]);
-    window.clip = await started;
-    return window.clip.info;
-  }, options);
 }
 
 /** Creates `window.clip` afresh, for a test that breaks it; returns its info. */

@@ -266,7 +266,7 @@ test.describe('photo library', () => {
       const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
       const pairs: Record<string, number> = {};
       photos.forEach((a, i) => photos.forEach((b, j) => j > i && (pairs[`${a.id}|${b.id}`] = dot(vectors[i]!, vectors[j]!))));
-      return { added, groups: await lib.duplicates(), pairs, strictest: await lib.duplicates({ threshold: 1 }) };
+      return { added, groups: await lib.duplicates(), level: window.clip!.info.duplicateThreshold, pairs, strictest: await lib.duplicates({ threshold: 1 }) };
     });
     expect(out.added.failed).toEqual([]);
     // The test model has random weights: check that its copies really are its nearest (so the
@@ -277,10 +277,12 @@ test.describe('photo library', () => {
     const otherMax = Math.max(...others.map(([, v]) => v));
     expect(copyMin, 'copies are closer than any two different photos').toBeGreaterThan(otherMax);
     // Random weights put photos near one direction (different photos up to cosine ~0.997 here), so
-    // the default 0.95 links unrelated photos too: there the groups must be what linking every
+    // CLIP's default 0.95 links unrelated photos too: there the groups must be what linking every
     // pair at ≥ 0.95 gives (a naive reference); the copies are told apart at a threshold between
     // the copies' and the others' cosines.
-    expect(out.groups).toEqual(naiveGroups(out.pairs, 0.95));
+    // The default is the model's level (CLIP's 0.95).
+    expect(out.level).toBe(0.95);
+    expect(out.groups).toEqual(naiveGroups(out.pairs, out.level));
     const threshold = (copyMin + otherMax) / 2;
     const atThreshold = await page.evaluate(async (t) => (await window.clip!.library('dups')).duplicates({ threshold: t }), threshold);
     expect(atThreshold).toEqual([['p0', 'p0-crop', 'p0-small'], ['p1', 'p1-webp']]);

@@ -10,6 +10,7 @@ import {
   isClipError,
   modelCache,
   rankLabels,
+  rankLabelsBy,
   REGISTRY,
   TAG_CATEGORIES,
   type CachedModel,
@@ -19,6 +20,8 @@ import {
   type Library,
   type LibraryInfo,
   type LibrarySummary,
+  type ModelFamily,
+  type PairedModel,
   type PhotoHit,
   type ProgressEvent,
   type TagScore,
@@ -59,6 +62,14 @@ export async function whatAnAppWrites(file: File, image: HTMLImageElement, signa
   const categories: readonly string[] = TAG_CATEGORIES.map((c) => c.name);
   const registered: string[] = REGISTRY.map((m) => m.id);
 
+  // model families: a pair of folders, the family and its score rule, the model's duplicate level
+  const pair: PairedModel = { vision: 'Xenova/clip-vit-base-patch32', text: 'sentence-transformers/clip-ViT-B-32-multilingual-v1' };
+  const paired = await createClip({ model: pair });
+  const family: ModelFamily = paired.info.family;
+  const byRule = info.scoring ? rankLabelsBy(info.scoring, vector!, ['cat'], labels.slice(0, 1)) : [];
+  const duplicateLevel: number = info.duplicateThreshold;
+  const sizes = REGISTRY[0]!.sizes.q8?.vision;
+
   try {
     await clip.embedImages([new Blob(['not an image'])]);
   } catch (error) {
@@ -70,6 +81,7 @@ export async function whatAnAppWrites(file: File, image: HTMLImageElement, signa
   const load: WorkerApi['load'] = (loadOptions) => Promise.resolve({ ...info, model: loadOptions.model.id });
 
   void [dim, cut, best, ranked, similarity, hits, tags, libraryInfo, stored, cached, categories, registered, results, load, testAccess];
+  void [family, byRule, duplicateLevel, sizes, libraryInfo.family];
   await clip.dispose();
 }
 
@@ -90,5 +102,9 @@ export async function whatDoesNotCompile(clip: Clip, file: File): Promise<void> 
   await clip.embedImages([42]);
   // @ts-expect-error A summary is an API shape, not the IndexedDB record: it has no photo count.
   const count: number = (await clip.libraries())[0]!.count;
-  void [lose, counted, count, file];
+  // @ts-expect-error A family is one of those webclip runs, decided from the files.
+  const family: ModelFamily = 'resnet';
+  // @ts-expect-error A pair names both towers.
+  await createClip({ model: { vision: 'Xenova/clip-vit-base-patch32' } });
+  void [lose, counted, count, file, family];
 }

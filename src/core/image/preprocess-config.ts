@@ -53,9 +53,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function flag(json: Record<string, unknown>, key: string): boolean {
+function flag(json: Record<string, unknown>, key: string, fallback = true): boolean {
   const value = json[key];
-  if (value === undefined) return true;
+  if (value === undefined) return fallback;
   if (typeof value !== 'boolean') fail(`"${key}" must be true or false, got ${JSON.stringify(value)}`);
   return value;
 }
@@ -135,7 +135,10 @@ export function parsePreprocessorConfig(json: unknown): PreprocessorConfig {
     fail(`"resample" must be 1 (lanczos), 2 (bilinear), 3 (bicubic), 4 (box) or 5 (hamming), got ${JSON.stringify(resample)}`);
   }
 
-  const crop = flag(json, 'do_center_crop') ? parseCrop(json) : null;
+  // SiglipImageProcessor (SigLIP, SigLIP 2) has no center crop: its files leave the flag out
+  const processor = json['image_processor_type'] ?? json['feature_extractor_type'];
+  const cropByDefault = !(typeof processor === 'string' && processor.startsWith('Siglip'));
+  const crop = flag(json, 'do_center_crop', cropByDefault) ? parseCrop(json) : null;
 
   let rescaleFactor: number | null = null;
   if (flag(json, 'do_rescale')) {

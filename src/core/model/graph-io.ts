@@ -23,8 +23,13 @@ export interface FeedPlan {
   input: string;
   /** Further inputs, built from the ids. */
   derived: readonly { name: string; kind: DerivedInput }[];
-  /** The output holding the [n, D] embeddings. */
+  /** The output holding the [n, D] embeddings, or the [n, L, H] hidden states (below). */
   output: string;
+  /**
+   * The text graph stops at last_hidden_state [n, L, H] (sentence-transformers' exports): the
+   * pooling and projection after it are the caller's (core/model/mean-pool.ts).
+   */
+  hiddenStates: boolean;
 }
 
 const mainInput: Record<Tower, string> = { vision: 'pixel_values', text: 'input_ids' };
@@ -43,8 +48,8 @@ function incompatible(tower: Tower, what: string, graph: GraphSignature): ClipEr
 
 /**
  * Plans the feeds of one tower, or throws MODEL_INCOMPATIBLE naming what is missing and what the
- * graph has. The embedding output is the conventionally named one, else the only output, else
- * the only output declared with rank 2 ([n, D]).
+ * graph has. The embedding output is the conventionally named one, else `pooler_output`, else the
+ * only output, else the only output declared with rank 2 ([n, D]).
  */
 export function planFeeds(tower: Tower, graph: GraphSignature): FeedPlan {
   const input = mainInput[tower];
@@ -60,13 +65,20 @@ export function planFeeds(tower: Tower, graph: GraphSignature): FeedPlan {
   if (unknown.length > 0) {
     throw incompatible(tower, `needs input${unknown.length > 1 ? 's' : ''} webclip cannot provide: ${unknown.join(', ')}`, graph);
   }
-  return { tower, input, derived, output: pickOutput(tower, graph) };
+  const output = pickOutput(tower, graph);
+  return { tower, input, derived, output, hiddenStates: output === HIDDEN_STATES };
 }
+
+const HIDDEN_STATES = 'last_hidden_state';
 
 function pickOutput(tower: Tower, graph: GraphSignature): string {
   const wanted = mainOutput[tower];
   if (graph.outputs.some((v) => v.name === wanted)) return wanted;
+  // SigLIP's towers (SiglipVisionModel / SiglipTextModel) give their embedding as pooler_output
+  if (graph.outputs.some((v) => v.name === 'pooler_output')) return 'pooler_output';
   const [only, ...rest] = graph.outputs;
+  // a text graph that gives only its hidden states, pooled after the graph
+  if (tower === 'text' && only?.name === HIDDEN_STATES && rest.length === 0) return HIDDEN_STATES;
   if (only && rest.length === 0) {
     if (only.shape && only.shape.length > 0 && only.shape.length !== 2) {
       const what = `has no '${wanted}' output and its only output '${only.name}' has rank ${only.shape.length}, not [n, D]`;

@@ -1,5 +1,5 @@
 // What the engine reads from a model's JSON files: the files parsed (an HTML page is a wrong
-// URL), the embedding width, and CLIP's temperature.
+// URL), the embedding width they state, and CLIP's temperature.
 import { ClipError } from '../../shared/errors';
 
 /** A model's JSON file; an HTML page where JSON was expected is a wrong URL, not a bad file. */
@@ -15,13 +15,20 @@ export function parseJsonFile(path: string, bytes: Uint8Array): unknown {
   }
 }
 
-export function readProjectionDim(config: unknown): number {
-  const dim = (config as { projection_dim?: unknown } | undefined)?.projection_dim;
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim <= 0) {
-    throw new ClipError('BAD_CONFIG', 'config.json has no positive integer projection_dim');
-  }
-  return dim;
+/**
+ * The embedding size a config.json states: CLIP's projection_dim, SigLIP's text head width
+ * (projection_size, else the text hidden_size, which the vision tower's pooling head matches);
+ * undefined where the file does not say (MobileCLIP), for the graph to tell.
+ */
+export function statedDim(config: unknown): number | undefined {
+  const c = isObject(config) ? config : {};
+  const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+  const text = isObject(c['text_config']) ? c['text_config'] : {};
+  if (c['model_type'] === 'siglip') return int(text['projection_size']) ?? int(text['hidden_size']);
+  return int(c['projection_dim']);
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * CLIP's temperature. Hugging Face's config.json only records `logit_scale_init_value`

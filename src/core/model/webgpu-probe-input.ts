@@ -68,3 +68,20 @@ export function probeInputs(config: unknown): ProbeInputs {
   const ids = BigInt64Array.from([bos, ...body, eos], (v) => BigInt(v));
   return { pixels, pixelDims: [1, channels, size, size], ids, idDims: [1, ids.length] };
 }
+
+/**
+ * config.json with what the probe input needs and some exports leave out (MobileCLIP's
+ * `{"model_type": "clip"}`): the image side the preprocessor makes, CLIP's tokenizer's special
+ * ids. What the config states wins.
+ */
+export function probeConfig(config: unknown, imageSide: number | undefined, ids: SpecialIds | undefined): unknown {
+  const c = (typeof config === 'object' && config !== null ? config : {}) as Record<string, unknown>;
+  const vision = (c['vision_config'] ?? {}) as Record<string, unknown>;
+  const text = (c['text_config'] ?? {}) as Record<string, unknown>;
+  const stated = ids ? { bos_token_id: ids.bos, eos_token_id: ids.eos, vocab_size: ids.vocabSize } : {};
+  return {
+    ...c,
+    vision_config: { ...(imageSide === undefined ? {} : { image_size: imageSide }), ...vision },
+    text_config: { ...stated, ...text },
+  };
+}

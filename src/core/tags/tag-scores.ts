@@ -35,22 +35,25 @@ export function calibrate(cosine: number, base: number, logitScale: number): num
 /**
  * The tags to report for one photo: at or above the threshold, best first (ties in vocabulary
  * order), at most topK. `cosines[i]` is cos(photo, tags[i]) and `base` cos(photo, background).
- * The score rises with the cosine, so the top k are picked on cosines and only they are scored.
+ * `score` is CLIP's logit scale (the calibration above), or a family's own score of a cosine
+ * (SigLIP's sigmoid, already a probability: score-rule.ts). Either rises with the cosine, so the
+ * top k are picked on cosines and only they are scored.
  */
 export function pickTags(
   tags: readonly string[],
   cosines: Float32Array,
   base: number,
-  logitScale: number,
+  score: number | ((cosine: number) => number),
   { topK: k, threshold }: TagSelection,
 ): TagScore[] {
   if (tags.length !== cosines.length) throw new ClipError('INTERNAL', 'one cosine per tag expected');
   const best = topK(cosines, k);
   const out: TagScore[] = [];
   for (let i = 0; i < best.indices.length; i++) {
-    const score = calibrate(best.scores[i]!, base, logitScale);
-    if (score < threshold) break;
-    out.push({ tag: tags[best.indices[i]!]!, score });
+    const cosine = best.scores[i]!;
+    const value = typeof score === 'number' ? calibrate(cosine, base, score) : score(cosine);
+    if (value < threshold) break;
+    out.push({ tag: tags[best.indices[i]!]!, score: value });
   }
   return out;
 }

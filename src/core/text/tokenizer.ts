@@ -3,6 +3,7 @@
 import { ClipError } from '../../shared/errors';
 import { bpeMerge, type BpeMerges } from './bpe';
 import { clipCleanText } from './text-clean';
+import { writeIdRow } from './text-rows';
 import { END, parseTokenizer, START, type TokenizerParts } from './tokenizer-json';
 
 // simple_tokenizer's pattern runs with regex.IGNORECASE on already-lowercased text. What that
@@ -102,7 +103,7 @@ export class ClipTokenizer {
       row.push(this.eosId);
       truncated.push(cut);
       lengths.push(row.length);
-      writeRow(halves, t * length, row, length, this.padId);
+      writeIdRow(halves, t * length, row, length, this.padId);
     }
     return { ids, truncated, lengths };
   }
@@ -175,13 +176,4 @@ export class ClipTokenizer {
 
 function checkText(text: unknown, what: string): void {
   if (typeof text !== 'string') throw new ClipError('BAD_INPUT', `${what} must be a string, got ${typeof text}`);
-}
-
-// int64 without a BigInt per element: ids are small and non-negative, so writing the low 32-bit
-// half of each zeroed element (through an Int32Array over the same buffer) is enough.
-const LOW_HALF = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
-
-function writeRow(halves: Int32Array, offset: number, row: number[], length: number, pad: number): void {
-  const base = 2 * offset + LOW_HALF;
-  for (let k = 0; k < length; k++) halves[base + 2 * k] = k < row.length ? (row[k] as number) : pad;
 }

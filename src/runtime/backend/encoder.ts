@@ -85,6 +85,8 @@ export class Encoder {
     readonly plan: FeedPlan,
     readonly device: Device,
     private readonly eos: bigint,
+    /** D of the embedding output where the graph declares it as a number ([batch, D]). */
+    readonly declaredWidth: number | undefined,
   ) {}
 
   /**
@@ -100,16 +102,15 @@ export class Encoder {
       });
     const session = await inTurn(ort, build);
     let plan: FeedPlan;
+    const outputs = graphValues(session.outputNames, session.outputMetadata);
     try {
-      plan = planFeeds(options.tower, {
-        inputs: graphValues(session.inputNames, session.inputMetadata),
-        outputs: graphValues(session.outputNames, session.outputMetadata),
-      });
+      plan = planFeeds(options.tower, { inputs: graphValues(session.inputNames, session.inputMetadata), outputs });
     } catch (error) {
       await inTurn(ort, () => session.release()).catch(() => undefined);
       throw error;
     }
-    return new Encoder(ort, session, plan, device, options.eos);
+    const width = plan.hiddenStates ? undefined : outputs.find((v) => v.name === plan.output)?.shape?.[1];
+    return new Encoder(ort, session, plan, device, options.eos, typeof width === 'number' && width > 0 ? width : undefined);
   }
 
   /** From now on, queued and new runs reject with RetiredEncoderError without touching ORT. */
@@ -121,12 +122,15 @@ export class Encoder {
     return this.retiredBecause !== undefined;
   }
 
-  /** Runs one batch when its turn comes (FIFO); `dims` is the input's shape, batch first. */
-  run(data: Float32Array | BigInt64Array, dims: readonly number[]): Promise<Float32Array> {
-    return inTurn(this.ort, () => this.runNow(data, dims));
+  /**
+   * Runs one batch when its turn comes (FIFO); `dims` is the input's shape, batch first. `mask`:
+   * the text's attention mask where the tokenizer made one (else it is derived from eos).
+   */
+  run(data: Float32Array | BigInt64Array, dims: readonly number[], mask?: BigInt64Array): Promise<Float32Array> {
+    return inTurn(this.ort, () => this.runNow(data, dims, mask));
   }
 
-  private async runNow(data: Float32Array | BigInt64Array, dims: readonly number[]): Promise<Float32Array> {
+  private async runNow(data: Float32Array | BigInt64Array, dims: readonly number[], mask?: BigInt64Array): Promise<Float32Array> {
     // Running a session whose GPUDevice was destroyed can crash the whole renderer (seen with
     // Chromium 156 + ORT 1.30), so a retired encoder never reaches ORT again.
     if (this.retiredBecause !== undefined) throw new RetiredEncoderError(this.retiredBecause);
@@ -138,14 +142,20 @@ export class Encoder {
       const width = dims[1] ?? 0;
       feeds[this.plan.input] = new this.ort.Tensor('int64', data, dims);
       for (const { name, kind } of this.plan.derived) {
-        const values = kind === 'position_ids' ? positionIds(rows, width) : attentionMask(data, rows, this.eos);
+        const values = kind === 'position_ids' ? positionIds(rows, width) : (mask ?? attentionMask(data, rows, this.eos));
         feeds[name] = new this.ort.Tensor('int64', values, dims);
       }
     }
     const result = await this.session.run(feeds);
     const out = result[this.plan.output];
     if (!out) throw new ClipError('INTERNAL', `ORT returned no '${this.plan.output}'`);
-    embeddingWidth(this.plan.tower, this.plan.output, out.dims, rows);
+    if (this.plan.hiddenStates) {
+      if (out.dims.length !== 3 || out.dims[0] !== rows || out.dims[1] !== dims[1]) {
+        throw new ClipError('MODEL_INCOMPATIBLE', `the text model's '${this.plan.output}' has shape [${out.dims.join(', ')}], not [${rows}, ${dims[1]}, H]`);
+      }
+    } else {
+      embeddingWidth(this.plan.tower, this.plan.output, out.dims, rows);
+    }
     if (out.type === 'float32') return out.data as Float32Array;
     if (out.type === 'float16') {
       const raw = out.data as ArrayBufferView;

@@ -66,8 +66,8 @@ export interface SessionsOptions {
   hooks?: SessionTestHooks;
 }
 
-/** What CLIP's text tower accepts: 77 positions. */
-const MAX_TEXT_LENGTH = 77;
+/** The longest input any supported text tower takes (BERT-style towers: 512 positions). */
+const MAX_TEXT_LENGTH = 512;
 
 type Choice = { device: 'webgpu'; found: FoundAdapter } | { device: 'wasm'; found: FoundAdapter | null; reason?: string };
 
@@ -187,6 +187,11 @@ export class ModelSessions {
     };
   }
 
+  /** The embedding width the graphs declare (vision's, else text's); undefined if neither does. */
+  get declaredDim(): number | undefined {
+    return this.backend.vision.declaredWidth ?? this.backend.text.declaredWidth;
+  }
+
   /** pixel_values float32 [n,3,h,w] → raw image_embeds [n*D]. Queued per session (FIFO). */
   runVision(pixelValues: Float32Array, dims: readonly [number, number, number, number]): Promise<Float32Array> {
     const [n, c, h, w] = dims;
@@ -197,14 +202,17 @@ export class ModelSessions {
     return this.run('vision', pixelValues, dims);
   }
 
-  /** input_ids int64 [n,L] (L ≤ 77, padded with eos to the batch's longest) → raw text_embeds [n*D]. */
-  runText(inputIds: BigInt64Array, dims: readonly [number, number]): Promise<Float32Array> {
+  /**
+   * input_ids int64 [n,L] → raw text_embeds [n*D] (or hidden states [n*L*H] for a graph that
+   * stops there); `mask`, the tokenizer's attention mask, where it made one.
+   */
+  runText(inputIds: BigInt64Array, dims: readonly [number, number], mask?: BigInt64Array): Promise<Float32Array> {
     const [n, length] = dims;
     if (!(n > 0) || !(length > 0) || length > MAX_TEXT_LENGTH || inputIds.length !== n * length) {
       const message = `input_ids holds ${inputIds.length} values, not [${dims.join(', ')}] with 0 < L ≤ ${MAX_TEXT_LENGTH}`;
       return Promise.reject(new ClipError('BAD_INPUT', message));
     }
-    return this.run('text', inputIds, dims);
+    return this.run('text', inputIds, dims, mask);
   }
 
   /** Test hook: destroys the GPUDevice (as a lost device would); runs then answer via WASM. */
@@ -225,12 +233,12 @@ export class ModelSessions {
     await releaseBackend(this.backend);
   }
 
-  private async run(tower: Tower, data: Float32Array | BigInt64Array, dims: readonly number[]): Promise<Float32Array> {
+  private async run(tower: Tower, data: Float32Array | BigInt64Array, dims: readonly number[], mask?: BigInt64Array): Promise<Float32Array> {
     for (;;) {
       if (this.disposed) throw new ClipError('INTERNAL', 'the model sessions were disposed');
       const backend = this.backend;
       try {
-        const out = await backend[tower].run(data, dims);
+        const out = await backend[tower].run(data, dims, mask);
         return backend.device === 'webgpu' && this.options.hooks?.corruptWebGpuOutput ? corrupt(out) : out;
       } catch (error) {
         if (backend.device === 'wasm' || this.disposed || isClipError(error, 'MODEL_INCOMPATIBLE')) {

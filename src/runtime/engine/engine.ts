@@ -1,25 +1,29 @@
 // The engine: owns one model, tokenizes and preprocesses, batches, runs both towers through
 // ModelSessions (which owns devices and fallback), and returns L2-normalized embeddings.
-import type { ClipInfo, Dtype, LabelScore } from '../../shared/clip';
+import type { ClipInfo, Dtype, LabelScore, ScoreRule } from '../../shared/clip';
 import { type ClipErrorCode, ClipError, abortError } from '../../shared/errors';
 import type { ProgressCallback } from '../../shared/progress';
 import type { LoadOptions, WireImage } from '../../shared/wire';
 import { runPipeline } from '../../core/batch-pipeline';
 import { createLimiter } from '../../core/limiter';
 import { parsePreprocessorConfig, preprocessImage, preprocessedSize, type PreprocessorConfig } from '../../core/image/preprocess';
-import { parseJsonFile, readLogitScale, readProjectionDim } from '../../core/model/model-config';
-import { DTYPES, modelFile } from '../../core/model/model-files';
-import { checkLabels, rankLabels } from '../../core/tags/classify';
+import { readLogitScale, statedDim } from '../../core/model/model-config';
+import { duplicateLevelOf } from '../../core/model/duplicate-threshold';
+import { familyOf, type FamilyRules } from '../../core/model/model-family';
+import { DTYPES } from '../../core/model/model-files';
+import { probeConfig } from '../../core/model/webgpu-probe-input';
+import { checkLabels } from '../../core/tags/classify';
 import { checkTemplates, DEFAULT_TEMPLATES } from '../../core/tags/prompts';
-import { trimToLongest } from '../../core/text/text-rows';
-import { ClipTokenizer } from '../../core/text/tokenizer';
+import { rankLabelsBy, scoreRuleOf } from '../../core/tags/score-rule';
 import { normalizeRows } from '../../core/vectors/similarity';
 import { ModelSessions, type SessionTestHooks } from '../backend/model-sessions';
 import { decodeWireImage } from '../images/image-decoder';
 import { DownloadProgress } from '../model-store/download-progress';
-import { ModelStore, type StoreHooks } from '../model-store/model-store';
+import type { StoreHooks } from '../model-store/model-store';
 import { towerFilesToPrefetch } from '../model-store/tower-prefetch';
 import { LabelEmbeddings } from './label-embeddings';
+import { ModelFolders } from './model-folders';
+import { TextTower } from './text-tower';
 
 /**
  * What only webclip's own tests give a load (src/testing/): faults injected on purpose and an
@@ -55,6 +59,21 @@ const DECODE_SLOTS = Math.max(2, Math.min(3, globalThis.navigator?.hardwareConcu
 /** Texts per batch; short captions are cheap, so batches are larger. */
 const TEXT_BATCH = 32;
 
+/**
+ * The embedding size: what config.json states, else the width the graphs declare; a pair's text
+ * tower must project into that space.
+ */
+function embeddingDim(config: unknown, declared: number | undefined, projected: number | undefined): number {
+  const dim = statedDim(config) ?? declared;
+  if (dim === undefined) {
+    throw new ClipError('BAD_CONFIG', 'neither config.json (projection_dim) nor the vision graph states the embedding size');
+  }
+  if (projected !== undefined && projected !== dim) {
+    throw new ClipError('MODEL_INCOMPATIBLE', `the text tower projects to ${projected} dimensions; the image tower's space has ${dim}`);
+  }
+  return dim;
+}
+
 /** One preprocessed image: a float32 [3, height, width] tensor. */
 interface ImageTensor {
   readonly data: Float32Array;
@@ -71,7 +90,12 @@ export class ClipEngine {
     private readonly model: string,
     private readonly dim: number,
     readonly logitScale: number,
-    private readonly tokenizer: ClipTokenizer,
+    private readonly rules: FamilyRules,
+    /** How classify and tags score; null: a SigLIP whose trained constants are unknown. */
+    readonly scoring: ScoreRule | null,
+    private readonly text: TextTower,
+    /** A pair's text tower (its id), when the model is one. */
+    private readonly textModel: string | undefined,
     private readonly preprocessor: PreprocessorConfig,
     /** Both towers, on the backend in use. */
     readonly sessions: ModelSessions,
@@ -90,31 +114,28 @@ export class ClipEngine {
   static async load(options: LoadOptions, call: CallOptions = {}, internals: EngineInternals = {}): Promise<ClipEngine> {
     const { model } = options;
     const { signal, onProgress } = call;
-    const store = await ModelStore.open(model.id, model.source, internals.storeHooks);
-    store.prefetch(towerFilesToPrefetch(store, options.device, options.dtype, 'gpu' in navigator));
     const progress = new DownloadProgress((event) => onProgress?.(event));
-    const readOptions = (path: string, readSignal?: AbortSignal) => ({
+    const folders = await ModelFolders.open(model, internals.storeHooks, (path, readSignal) => ({
       signal: readSignal ?? signal,
       onProgress: progress.forFile(path),
-    });
-    const read = (path: string, readSignal?: AbortSignal) => store.read(path, readOptions(path, readSignal));
-    const readJson = async (path: string) => parseJsonFile(path, await read(path));
+    }));
+    folders.main.prefetch(towerFilesToPrefetch(folders.main, options.device, options.dtype, 'gpu' in navigator));
     try {
+      // a pair's tokenizer is its text tower's, in the text folder
       const [config, preprocessorJson, tokenizerJson, tokenizerConfig] = await Promise.all([
-        readJson('config.json'),
-        readJson('preprocessor_config.json'),
-        readJson('tokenizer.json'),
-        store
-          .readOptional('tokenizer_config.json', readOptions('tokenizer_config.json'))
-          .then((bytes) => bytes && parseJsonFile('tokenizer_config.json', bytes)),
+        folders.readJson('config.json'),
+        folders.readJson('preprocessor_config.json'),
+        folders.readTextJson('tokenizer.json'),
+        folders.readTextOptionalJson('tokenizer_config.json'),
       ]);
-      const tokenizer = ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
+      const rules = familyOf(config, folders.paired ? undefined : tokenizerConfig);
+      const text = await TextTower.load(folders, rules, tokenizerJson, tokenizerConfig);
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
-      const dim = readProjectionDim(config);
+      const imageSide = preprocessor.crop?.width ?? (preprocessor.resize?.kind === 'exact' ? preprocessor.resize.width : undefined);
       const sessions = await ModelSessions.create({
-        files: { read, has: (path: string) => store.has(path), size: (path: string) => store.sizeOf(path), dtypes: model.dtypes },
+        files: folders.towerFiles(model.dtypes),
         modelId: model.id,
-        config,
+        config: probeConfig(config, imageSide, text.clipSpecialIds),
         device: options.device,
         dtype: options.dtype,
         ...(options.wasmBaseUrl === undefined ? {} : { wasmBaseUrl: options.wasmBaseUrl }),
@@ -123,33 +144,43 @@ export class ClipEngine {
         onStatus: ({ phase, message }) => onProgress?.({ phase, message }),
         ...(internals.sessionHooks ? { hooks: internals.sessionHooks } : {}),
       });
-      store.dropPrefetched();
+      folders.main.dropPrefetched();
       if (signal?.aborted) {
         await sessions.dispose();
         throw abortError(signal, 'loading the model');
       }
       // Only now is every file this model needs stored and checked: record them together.
-      await store.commit().catch(async (error: unknown) => {
+      await folders.commit().catch(async (error: unknown) => {
         await sessions.dispose();
         throw error;
       });
       // Known only for a cached model: an uncached one's labels are not stored either.
       const textFiles = new Map(
         DTYPES.flatMap((d): [Dtype, string][] => {
-          const hash = store.sha256Of(modelFile('text', d));
+          const hash = folders.textSha256(d);
           return hash ? [[d, hash]] : [];
         }),
       );
-      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions, textFiles, internals.observer);
+      let dim: number;
+      try {
+        dim = embeddingDim(config, sessions.declaredDim, text.projectedDim);
+      } catch (error) {
+        await sessions.dispose();
+        throw error;
+      }
+      const scoring = scoreRuleOf(rules, config, model.id);
+      return new ClipEngine(
+        model.id, dim, readLogitScale(config), rules, scoring, text, model.text?.id, preprocessor, sessions, textFiles, internals.observer,
+      );
     } catch (error) {
-      store.dropPrefetched();
-      await store.discard();
+      await folders.discard();
       throw error;
     }
   }
 
   get info(): ClipInfo {
     const s = this.sessions.info;
+    const duplicates = duplicateLevelOf(this.rules.family);
     return {
       model: this.model,
       device: s.device,
@@ -159,6 +190,11 @@ export class ClipEngine {
       threads: s.threads,
       ...(s.fallbackReason === undefined ? {} : { fallbackReason: s.fallbackReason }),
       logitScale: this.logitScale,
+      family: this.rules.family,
+      ...(this.textModel === undefined ? {} : { textModel: this.textModel }),
+      scoring: this.scoring,
+      duplicateThreshold: duplicates.threshold,
+      duplicateThresholdSource: duplicates.source,
     };
   }
 
@@ -184,10 +220,8 @@ export class ClipEngine {
 
   private async embedTextBatch(texts: readonly string[]): Promise<{ vectors: Float32Array[]; truncated: boolean[] }> {
     if (texts.length === 0) return { vectors: [], truncated: [] };
-    const { ids, lengths, truncated } = this.tokenizer.encodeBatchWithInfo(texts);
-    const rows = trimToLongest(ids, lengths, this.tokenizer.contextLength);
     this.observer?.textsEncoded?.(texts.length);
-    const block = await this.sessions.runText(rows.ids, rows.dims);
+    const { block, truncated } = await this.text.embed(texts, (ids, dims, mask) => this.sessions.runText(ids, dims, mask));
     return { vectors: normalizeRows(block, texts.length), truncated };
   }
 
@@ -264,19 +298,30 @@ export class ClipEngine {
     return normalizeRows(block, images.length);
   }
 
-  /** Zero-shot classification: labels scored by softmax(logitScale × cosine), best first. */
+  /**
+   * Zero-shot classification, best first: CLIP's softmax(logitScale × cosine) over the labels, or
+   * SigLIP's independent sigmoid per label (core/tags/score-rule.ts).
+   */
   async classify(
     image: WireImage,
     labels: readonly string[],
     options: CallOptions & { templates?: readonly string[] | undefined } = {},
   ): Promise<LabelScore[]> {
     checkLabels(labels);
+    const rule = this.scoring;
+    if (rule === null) {
+      throw new ClipError(
+        'UNSUPPORTED',
+        `${this.model} is a SigLIP model whose trained logit_scale and logit_bias neither its config.json nor webclip's table states; ` +
+          'compare embeddings (embedImages, embedTexts) instead',
+      );
+    }
     const templates = checkTemplates(options.templates ?? DEFAULT_TEMPLATES);
     const [labelVectors, imageVectors] = await Promise.all([
       this.labelEmbeddings(labels, templates, options.signal, { persist: true }),
       this.embedImages([image], { signal: options.signal }),
     ]);
-    return rankLabels(imageVectors[0]!, labels, labelVectors, this.logitScale);
+    return rankLabelsBy(rule, imageVectors[0]!, labels, labelVectors);
   }
 
   /**

@@ -2,6 +2,7 @@
 // library's meta change in one transaction; photos are found by id and by hash.
 import { ClipError } from '../../shared/errors';
 import type { VectorStorage } from '../../shared/library';
+import type { ModelFamily } from '../../shared/models';
 import type { VectorMaker } from '../../core/vectors/library-file';
 
 const DB_NAME = 'webclip-libraries';
@@ -12,6 +13,8 @@ const BY_HASH = 'hash';
 
 export interface LibraryMeta extends VectorMaker {
   readonly name: string;
+  /** The family of the model whose image space the photos are in (absent in older libraries). */
+  readonly family?: ModelFamily;
   readonly dim: number;
   readonly storage: VectorStorage;
   readonly createdAt: number;

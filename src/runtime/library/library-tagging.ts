@@ -1,9 +1,12 @@
 // Tagging a library's photos: tags ensembled over TAG_TEMPLATES from the engine's label cache,
-// scored on the SIMD kernel, calibrated against the background prompts (core/tags/tag-scores.ts).
+// scored on the SIMD kernel; CLIP's scores calibrated against the background prompts
+// (core/tags/tag-scores.ts), SigLIP's sigmoid taken as it is (core/tags/score-rule.ts).
 import { ClipError, abortError } from '../../shared/errors';
 import { dot } from '../../core/vectors/similarity';
 import { BACKGROUND_PROMPTS, DEFAULT_TAGS, TAG_TEMPLATES } from '../../core/tags/tag-vocabulary';
+import { tagScore } from '../../core/tags/score-rule';
 import { checkTagSelection, pickTags, type TagSelection } from '../../core/tags/tag-scores';
+import type { ScoreRule } from '../../shared/clip';
 import { VectorIndex } from '../../core/vectors/vector-index';
 import type { ClipEngine } from '../engine/engine';
 import type { LibraryWorkOptions, PhotoTags, TagOptions, TagScore } from '../../shared/library';
@@ -23,12 +26,16 @@ export class Tagger {
     /** The tags as an index, row i = vocabulary[i]: one kernel call scores a photo against every tag. */
     private readonly tagIndex: VectorIndex,
     private readonly background: Float32Array,
-    private readonly logitScale: number,
+    private readonly rule: ScoreRule,
     private readonly selection: TagSelection,
   ) {}
 
   static async create(engine: ClipEngine, options: TagOptions, signal: AbortSignal | undefined): Promise<Tagger> {
     const selection = checkTagSelection(options);
+    const rule = engine.scoring;
+    if (rule === null) {
+      throw new ClipError('UNSUPPORTED', 'this SigLIP model\'s trained logit_scale and logit_bias are unknown, so its tags cannot be scored');
+    }
     const vocabulary = checkVocabulary(options.vocabulary);
     const [tags, [background]] = await Promise.all([
       engine.labelEmbeddings(vocabulary, TAG_TEMPLATES, signal, { persist: true }),
@@ -39,13 +46,16 @@ export class Tagger {
     vocabulary.forEach((_, i) => tagIndex.upsert(String(i), tags[i]!));
     // Rows follow insertion order while nothing is removed; scoreAll's order is the vocabulary's.
     if (tagIndex.ids().some((id, row) => id !== String(row))) throw new ClipError('INTERNAL', 'tag rows out of vocabulary order');
-    return new Tagger(vocabulary, tagIndex, background!, engine.logitScale, selection);
+    return new Tagger(vocabulary, tagIndex, background!, rule, selection);
   }
 
   /** The photo's tags (photo L2-normalized), best first. */
   tags(photo: Float32Array): TagScore[] {
     const base = dot(photo, this.background);
-    return pickTags(this.vocabulary, this.tagIndex.scoreAll(photo), base, this.logitScale, this.selection);
+    const rule = this.rule;
+    // CLIP: calibrated against the background prompts; SigLIP: its sigmoid, a probability already
+    const score = rule.kind === 'softmax' ? rule.scale : (cosine: number) => tagScore(rule, cosine, base);
+    return pickTags(this.vocabulary, this.tagIndex.scoreAll(photo), base, score, this.selection);
   }
 
   /** Users of this Tagger; a retired one is freed when the last lets go. */

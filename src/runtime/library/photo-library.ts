@@ -14,7 +14,6 @@ import * as db from './library-db';
 import type { LibraryMeta, PhotoRecord } from './library-db';
 import { Taggers, tagEvery } from './library-tagging';
 
-export const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
 export const DEFAULT_K = 20;
 
 function checkK(k: unknown): number {
@@ -53,7 +52,7 @@ export class PhotoLibrary {
     let meta = await db.getMeta(name);
     if (!meta) {
       const now = Date.now();
-      const fresh: LibraryMeta = { name, ...maker, dim, storage: options.storage ?? 'float32', createdAt: now, updatedAt: now };
+      const fresh: LibraryMeta = { name, ...maker, family: engine.info.family, dim, storage: options.storage ?? 'float32', createdAt: now, updatedAt: now };
       // Another tab may create it between the read and this write: then open theirs.
       meta = (await db.createLibrary(fresh)) ? fresh : await db.getMeta(name);
       if (!meta) throw new ClipError('STORAGE', `the library ${JSON.stringify(name)} vanished while it was being created`);
@@ -67,7 +66,7 @@ export class PhotoLibrary {
         );
       }
       // From now on the library belongs to this model; its old vectors wait for reindex.
-      meta = { ...meta, ...maker, dim, updatedAt: Date.now() };
+      meta = { ...meta, ...maker, family: engine.info.family, dim, updatedAt: Date.now() };
       await db.putMeta(meta);
     }
     const index = await VectorIndex.create(dim, meta.storage);
@@ -149,7 +148,12 @@ export class PhotoLibrary {
 
   info(): LibraryInfo {
     const { name, model, prep, dim, storage, createdAt, updatedAt } = this.meta;
-    return { name, model, prep, dim, storage, count: this.index.size, stale: this.stale.size, createdAt, updatedAt, kernel: this.index.kernel };
+    // the photos' image space is the meta's; the text tower searching them now is the engine's
+    const { family, textModel } = this.engine.info;
+    return {
+      name, model, prep, family: this.meta.family ?? family, ...(textModel === undefined ? {} : { textModel }),
+      dim, storage, count: this.index.size, stale: this.stale.size, createdAt, updatedAt, kernel: this.index.kernel,
+    };
   }
 
   count(): number {
@@ -312,9 +316,13 @@ export class PhotoLibrary {
     }
   }
 
-  /** Groups of near-identical photos (cosine ≥ threshold, linked in chains), each sorted by id. */
-  async duplicates({ threshold = DEFAULT_DUPLICATE_THRESHOLD }: { threshold?: number | undefined } = {}): Promise<string[][]> {
+  /**
+   * Groups of near-identical photos (cosine ≥ threshold, linked in chains), each sorted by id;
+   * the threshold defaults to the model's own level (info.duplicateThreshold).
+   */
+  async duplicates({ threshold }: { threshold?: number | undefined } = {}): Promise<string[][]> {
     this.live();
+    threshold ??= this.engine.info.duplicateThreshold;
     if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
       throw new ClipError('BAD_INPUT', `threshold must be in (0, 1], got ${String(threshold)}`);
     }

@@ -30,6 +30,7 @@ describe('planFeeds', () => {
       input: 'pixel_values',
       derived: [],
       output: 'image_embeds',
+      hiddenStates: false,
     });
     expect(planFeeds('text', graph(['input_ids'], ['text_embeds', 'last_hidden_state'])).output).toBe('text_embeds');
   });
@@ -40,6 +41,20 @@ describe('planFeeds', () => {
       { name: 'attention_mask', kind: 'attention_mask' },
       { name: 'position_ids', kind: 'position_ids' },
     ]);
+  });
+
+  it('SigLIP\'s towers: pooler_output beside last_hidden_state', () => {
+    const plan = planFeeds('vision', graph(['pixel_values'], [['last_hidden_state', 3], ['pooler_output', 2]]));
+    expect(plan).toMatchObject({ output: 'pooler_output', hiddenStates: false });
+    expect(planFeeds('text', graph(['input_ids'], ['last_hidden_state', 'pooler_output'])).output).toBe('pooler_output');
+  });
+
+  it('a sentence-transformers text graph: last_hidden_state alone, pooled after the graph', () => {
+    const plan = planFeeds('text', graph(['input_ids', 'attention_mask'], [['last_hidden_state', 3]]));
+    expect(plan).toMatchObject({ output: 'last_hidden_state', hiddenStates: true });
+    expect(plan.derived).toEqual([{ name: 'attention_mask', kind: 'attention_mask' }]);
+    // an image graph that gives only hidden states has no embedding
+    expect(incompatible(() => planFeeds('vision', graph(['pixel_values'], [['last_hidden_state', 3]])))).toContain('rank 3');
   });
 
   it('another output name: the only output, else the only [n, D] one', () => {

@@ -13,8 +13,13 @@ const codeOf = (f: () => unknown) => {
 };
 
 describe('resolveModel', () => {
-  it('knows the three registry models, the first the default, each from the Hub', () => {
-    expect(REGISTRY.map((m) => m.id)).toEqual(['Xenova/clip-vit-base-patch32', 'Xenova/clip-vit-base-patch16', 'Xenova/clip-vit-large-patch14']);
+  it('knows the registry models, the first the default, each from the Hub', () => {
+    expect(REGISTRY.map((m) => m.id)).toEqual([
+      'Xenova/clip-vit-base-patch32', 'Xenova/clip-vit-base-patch16', 'Xenova/clip-vit-large-patch14',
+      'Xenova/mobileclip_s0', 'Xenova/mobileclip_s1', 'Xenova/mobileclip_s2', 'Xenova/mobileclip_b',
+      'Xenova/siglip-base-patch16-224', 'onnx-community/siglip2-base-patch16-224-ONNX',
+      'clip-vit-base-patch32-multilingual-v1',
+    ]);
     expect(DEFAULT_MODEL).toBe('Xenova/clip-vit-base-patch32');
     const resolved = resolveModel(undefined, PAGE);
     expect(resolved.id).toBe(DEFAULT_MODEL);
@@ -22,6 +27,37 @@ describe('resolveModel', () => {
     expect(new URL(HUB_URL).protocol).toBe('https:');
     expect(resolved.source).toEqual({ kind: 'url', baseUrl: `${HUB_URL}Xenova/clip-vit-base-patch32/resolve/main/` });
     expect(resolved.dtypes).toContain('q8');
+  });
+
+  it('states each entry\'s family, languages and download size per dtype; the dtypes are those listed', () => {
+    for (const m of REGISTRY) {
+      expect(m.family).toMatch(/^(clip|mobileclip|siglip|siglip2|clip\+multilingual-text)$/);
+      expect(m.languages).not.toBe('');
+      expect(m.dim).toBeGreaterThan(0);
+      for (const d of Object.keys(m.sizes)) expect(m.dtypes).toContain(d);
+      for (const size of Object.values(m.sizes)) {
+        expect(size!.vision).toBeGreaterThan(1);
+        expect(size!.text).toBeGreaterThan(1);
+      }
+    }
+    // the issue's correction: ViT-B/32's q8 towers are 89 + 65 MB, not "about 88 MB for both"
+    const b32 = REGISTRY.find((m) => m.id === 'Xenova/clip-vit-base-patch32')!;
+    expect(b32.sizes.q8).toEqual({ vision: 89.1, text: 64.5 });
+    // its listing seen (fp32, fp16, q8) may predate q4 files: every dtype stays tried, q4 first on WebGPU
+    expect(b32.dtypes).toEqual(['fp32', 'fp16', 'q8', 'q4', 'q4f16']);
+    // a family new to webclip tries only what its listing holds (no 404s for files it lacks)
+    expect(REGISTRY.find((m) => m.id === 'Xenova/siglip-base-patch16-224')!.dtypes).toEqual(['fp32', 'fp16', 'q8']);
+  });
+
+  it('resolves a pair: the image tower\'s folder and id, the text tower\'s own', () => {
+    const pair = resolveModel({ vision: 'Xenova/clip-vit-base-patch32', text: '/models/multilingual/' }, PAGE);
+    expect(pair.id).toBe('Xenova/clip-vit-base-patch32');
+    expect(pair.text).toEqual({ id: 'http://127.0.0.1:5174/models/multilingual/', source: { kind: 'url', baseUrl: 'http://127.0.0.1:5174/models/multilingual/' } });
+    const known = resolveModel('clip-vit-base-patch32-multilingual-v1', PAGE);
+    expect(known.id).toBe('Xenova/clip-vit-base-patch32');
+    expect(known.text?.source).toEqual({ kind: 'url', baseUrl: `${HUB_URL}sentence-transformers/clip-ViT-B-32-multilingual-v1/resolve/main/` });
+    expect(known.dtypes).toEqual(['fp32', 'q8']);
+    expect(codeOf(() => resolveModel({ vision: 'javascript:x', text: 'a/b' }, PAGE))).toBe('BAD_INPUT');
   });
 
   it('takes any Hub repository as owner/name', () => {

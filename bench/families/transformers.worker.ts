@@ -1,0 +1,75 @@
+// transformers.js on a family's export, as its docs run each: SigLIP with SiglipVisionModel /
+// SiglipTextModel (pooler_output, texts padded to max_length), MobileCLIP and CLIP with the CLIP
+// *WithProjection classes (MobileCLIP's texts padded to max_length, CLIP's to the longest). Own
+// bundled onnxruntime-web, served locally.
+import * as Comlink from 'comlink';
+import {
+  AutoProcessor,
+  AutoTokenizer,
+  CLIPTextModelWithProjection,
+  CLIPVisionModelWithProjection,
+  env,
+  RawImage,
+  SiglipTextModel,
+  SiglipVisionModel,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type Processor,
+  type Tensor,
+} from '@huggingface/transformers';
+
+let processor: Processor | undefined;
+let tokenizer: PreTrainedTokenizer | undefined;
+let vision: PreTrainedModel | undefined;
+let text: PreTrainedModel | undefined;
+let siglip = false;
+/** CLIP pads to the batch's longest text (its docs); SigLIP and MobileCLIP to max_length (theirs). */
+let padding: true | 'max_length' = 'max_length';
+
+function rows(embeds: Tensor): Float32Array[] {
+  const normalized = embeds.normalize(2, -1);
+  const [n, dim] = normalized.dims as [number, number];
+  const data = normalized.data as Float32Array;
+  return Array.from({ length: n }, (_, i) => data.slice(i * dim, (i + 1) * dim));
+}
+
+const api = {
+  async load(o: { localModelPath: string; modelId: string; family: string; dtype: 'q8' | 'fp32'; ortUrl: string; threads: number }): Promise<string> {
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = o.localModelPath;
+    const wasm = env.backends.onnx.wasm!;
+    wasm.wasmPaths = { mjs: `${o.ortUrl}ort-wasm-simd-threaded.asyncify.mjs`, wasm: `${o.ortUrl}ort-wasm-simd-threaded.asyncify.wasm` };
+    wasm.numThreads = o.threads;
+    siglip = o.family.startsWith('siglip');
+    padding = o.family === 'clip' ? true : 'max_length';
+    const options = { dtype: o.dtype, device: 'wasm' as const };
+    const [Vision, Text] = siglip ? [SiglipVisionModel, SiglipTextModel] : [CLIPVisionModelWithProjection, CLIPTextModelWithProjection];
+    [processor, tokenizer, vision, text] = await Promise.all([
+      AutoProcessor.from_pretrained(o.modelId),
+      AutoTokenizer.from_pretrained(o.modelId),
+      Vision.from_pretrained(o.modelId, options),
+      Text.from_pretrained(o.modelId, options),
+    ]);
+    return `transformers.js ${env.version}`;
+  },
+
+  async embedImages(blobs: Blob[]): Promise<Float32Array[]> {
+    const inputs = await processor!(await Promise.all(blobs.map((b) => RawImage.fromBlob(b))));
+    const out = (await vision!(inputs)) as Record<string, Tensor>;
+    return rows(siglip ? out['pooler_output']! : out['image_embeds']!);
+  },
+
+  async embedTexts(texts: string[]): Promise<Float32Array[]> {
+    const inputs = tokenizer!(texts, { padding, truncation: true });
+    const out = (await text!(inputs)) as Record<string, Tensor>;
+    return rows(siglip ? out['pooler_output']! : out['text_embeds']!);
+  },
+
+  async dispose(): Promise<void> {
+    await Promise.all([vision?.dispose(), text?.dispose()]);
+  },
+};
+
+export type FamilyTransformersApi = typeof api;
+Comlink.expose(api);
