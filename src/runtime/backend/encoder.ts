@@ -95,7 +95,8 @@ export class Encoder {
     const { ort, device, gpu } = options;
     const build = (): Promise<Session> =>
       ort.InferenceSession.create(options.model, {
-        executionProviders: device === 'webgpu' ? [{ name: 'webgpu', ...(gpu ? { device: gpu as never } : {}) }] : ['wasm'],
+        // 'cpu': onnxruntime-node's native provider (webclip/node), whose API is onnxruntime-web's.
+        executionProviders: device === 'webgpu' ? [{ name: 'webgpu', ...(gpu ? { device: gpu as never } : {}) }] : [device],
         graphOptimizationLevel: 'all',
       });
     const session = await inTurn(ort, build);

@@ -55,6 +55,8 @@ export interface SessionsOptions {
   wasmBaseUrl?: string;
   /** WASM threads (1 when not crossOriginIsolated). */
   numThreads: number;
+  /** The towers to start (default both): a page that only searches needs the text tower alone. */
+  towers?: readonly Tower[];
   /** Cancels the start (file reads included): create() then rejects with ABORTED. */
   signal?: AbortSignal;
   /**
@@ -106,7 +108,7 @@ async function startWasm(
   candidates: readonly Dtype[],
 ): Promise<{ backend: Backend; loaded: LoadedOrt }> {
   // The files (from the cache: read and checked off this thread) while ORT's WASM compiles.
-  const reading = readFirstAvailable(options.files, candidates, options.signal);
+  const reading = readFirstAvailable(options.files, candidates, options.signal, options.towers);
   reading.catch(() => undefined); // awaited below; ORT failing first must not leave it unhandled
   const loaded = await loadOrt('wasm', options).catch((cause: unknown) => {
     throw new ClipError('BACKEND_UNAVAILABLE', `could not load onnxruntime-web: ${describeError(cause)}`, { cause });

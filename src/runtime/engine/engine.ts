@@ -8,13 +8,15 @@ import { runPipeline } from '../../core/batch-pipeline';
 import { createLimiter } from '../../core/limiter';
 import { parsePreprocessorConfig, preprocessImage, preprocessedSize, type PreprocessorConfig } from '../../core/image/preprocess';
 import { parseJsonFile, readLogitScale, readProjectionDim } from '../../core/model/model-config';
-import { DTYPES, modelFile } from '../../core/model/model-files';
+import { checkTowers, DTYPES, modelFile, type Tower } from '../../core/model/model-files';
 import { checkLabels, rankLabels } from '../../core/tags/classify';
 import { checkTemplates, DEFAULT_TEMPLATES } from '../../core/tags/prompts';
 import { trimToLongest } from '../../core/text/text-rows';
 import { ClipTokenizer } from '../../core/text/tokenizer';
 import { normalizeRows } from '../../core/vectors/similarity';
-import { ModelSessions, type SessionTestHooks } from '../backend/model-sessions';
+import type { RgbaPixels } from '../../core/image/resample';
+import type { ResolvedModel } from '../../shared/wire';
+import { ModelSessions, type SessionsOptions, type SessionTestHooks } from '../backend/model-sessions';
 import { decodeWireImage } from '../images/image-decoder';
 import { DownloadProgress } from '../model-store/download-progress';
 import { ModelStore, type StoreHooks } from '../model-store/model-store';
@@ -38,6 +40,34 @@ export interface EngineObserver {
   /** Images decoded and preprocessed (+n) or run or dropped (−n): held in memory meanwhile. */
   imagesHeld?(delta: number): void;
 }
+
+/** A model's files as the engine reads them: ModelStore (IndexedDB) here, folders in webclip/node. */
+export type EngineStore = Pick<
+  ModelStore,
+  'prefetch' | 'dropPrefetched' | 'read' | 'readOptional' | 'has' | 'sizeOf' | 'sha256Of' | 'commit' | 'discard'
+>;
+
+/** The towers as the engine runs them: ModelSessions here, onnxruntime-node's in webclip/node. */
+export type EngineSessions = Pick<ModelSessions, 'info' | 'runVision' | 'runText' | 'dispose'>;
+
+/**
+ * What the engine takes from where it runs: the browser's worker (below), or Node
+ * (src/node/engine-platform.ts) with its folders, onnxruntime-node and sharp.
+ */
+export interface EnginePlatform {
+  openStore(model: ResolvedModel, hooks: StoreHooks | undefined): Promise<EngineStore>;
+  createSessions(options: SessionsOptions): Promise<EngineSessions>;
+  decode(image: WireImage, signal: AbortSignal | undefined): Promise<RgbaPixels>;
+  /** Whether a WebGPU start is possible (a start then cannot know its files before the configs). */
+  webgpuExists(): boolean;
+}
+
+const BROWSER: EnginePlatform = {
+  openStore: (model, hooks) => ModelStore.open(model.id, model.source, hooks),
+  createSessions: (options) => ModelSessions.create(options),
+  decode: decodeWireImage,
+  webgpuExists: () => 'gpu' in navigator,
+};
 
 export interface CallOptions {
   signal?: AbortSignal | undefined;
@@ -74,10 +104,13 @@ export class ClipEngine {
     private readonly tokenizer: ClipTokenizer,
     private readonly preprocessor: PreprocessorConfig,
     /** Both towers, on the backend in use. */
-    readonly sessions: ModelSessions,
+    readonly sessions: EngineSessions,
     /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
     textFiles: ReadonlyMap<Dtype, string>,
     private readonly observer: EngineObserver | undefined,
+    private readonly decode: EnginePlatform['decode'],
+    /** The towers started (`towers` option). */
+    readonly towers: readonly Tower[],
   ) {
     this.labels = new LabelEmbeddings({
       model,
@@ -87,11 +120,18 @@ export class ClipEngine {
     });
   }
 
-  static async load(options: LoadOptions, call: CallOptions = {}, internals: EngineInternals = {}): Promise<ClipEngine> {
+  static async load(
+    options: LoadOptions,
+    call: CallOptions = {},
+    internals: EngineInternals = {},
+    platform: EnginePlatform = BROWSER,
+  ): Promise<ClipEngine> {
     const { model } = options;
     const { signal, onProgress } = call;
-    const store = await ModelStore.open(model.id, model.source, internals.storeHooks);
-    store.prefetch(towerFilesToPrefetch(store, options.device, options.dtype, 'gpu' in navigator));
+    const towers = checkTowers(options.towers);
+    const store = await platform.openStore(model, internals.storeHooks);
+    const prefetch = towerFilesToPrefetch(store, options.device, options.dtype, platform.webgpuExists());
+    store.prefetch(prefetch.filter((path) => towers.some((t) => path.startsWith(`onnx/${t}_model`))));
     const progress = new DownloadProgress((event) => onProgress?.(event));
     const readOptions = (path: string, readSignal?: AbortSignal) => ({
       signal: readSignal ?? signal,
@@ -111,7 +151,7 @@ export class ClipEngine {
       const tokenizer = ClipTokenizer.fromJSON(tokenizerJson, tokenizerConfig);
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
       const dim = readProjectionDim(config);
-      const sessions = await ModelSessions.create({
+      const sessions = await platform.createSessions({
         files: { read, has: (path: string) => store.has(path), size: (path: string) => store.sizeOf(path), dtypes: model.dtypes },
         modelId: model.id,
         config,
@@ -119,6 +159,7 @@ export class ClipEngine {
         dtype: options.dtype,
         ...(options.wasmBaseUrl === undefined ? {} : { wasmBaseUrl: options.wasmBaseUrl }),
         numThreads: options.numThreads,
+        towers,
         ...(signal ? { signal } : {}),
         onStatus: ({ phase, message }) => onProgress?.({ phase, message }),
         ...(internals.sessionHooks ? { hooks: internals.sessionHooks } : {}),
@@ -140,7 +181,7 @@ export class ClipEngine {
           return hash ? [[d, hash]] : [];
         }),
       );
-      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions, textFiles, internals.observer);
+      return new ClipEngine(model.id, dim, readLogitScale(config), tokenizer, preprocessor, sessions, textFiles, internals.observer, platform.decode, towers);
     } catch (error) {
       store.dropPrefetched();
       await store.discard();
@@ -197,6 +238,9 @@ export class ClipEngine {
    */
   async embedImages(images: readonly WireImage[], { signal, onProgress }: CallOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(images)) throw new ClipError('BAD_INPUT', 'images must be an array');
+    if (!this.towers.includes('vision')) {
+      throw new ClipError('UNSUPPORTED', "this Clip was started with towers: ['text'], without the image tower: start another to embed images");
+    }
     // This call's tensors not yet run; each is dropped as its batch runs (holding them all
     // until the call ends would undo the streaming).
     const mine = new Set<ImageTensor>();
@@ -244,7 +288,7 @@ export class ClipEngine {
   private async prepareImage(image: WireImage, signal: AbortSignal | undefined): Promise<ImageTensor> {
     // A call aborted while this image waited for a slot does not decode it.
     if (signal?.aborted) throw abortError(signal, 'embedding');
-    const pixels = await decodeWireImage(image, signal);
+    const pixels = await this.decode(image, signal);
     const { width, height } = preprocessedSize(this.preprocessor, pixels.width, pixels.height);
     return { data: preprocessImage(pixels, this.preprocessor), width, height };
   }
