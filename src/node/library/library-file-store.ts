@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { ClipError } from '../../shared/errors';
 import type { LibraryMeta, PhotoRecord } from '../../runtime/library/library-db';
 import type { LibraryStore } from '../../runtime/library/library-store';
-import { checkLibraryHash, libraryFile, readLibraryLayout, readLibraryRecords, type LibraryFileLayout } from '../../runtime/library/library-transfer';
+import { checkLibraryHash, libraryFile, libraryRecordPages, readLibraryLayout, type LibraryFileLayout } from '../../runtime/library/library-transfer';
 
 /** While photos are being added, the file is rewritten at most this often. */
 const FLUSH_INTERVAL_MS = 5000;
@@ -38,9 +38,9 @@ export class LibraryFileStore implements LibraryStore {
     const { header } = layout;
     const { model, prep, dim, storage, createdAt, exportedAt } = header;
     this.meta = { name, model, prep, dim, storage, createdAt, updatedAt: exportedAt };
-    await readLibraryRecords(blob, layout, name, (records) => {
+    for await (const records of libraryRecordPages(blob, layout, name, exportedAt)) {
       for (const r of records) this.photos.set(r.id, r);
-    }, exportedAt);
+    }
     this.dirty = name !== header.name;
   }
 

@@ -103,14 +103,13 @@ export function checkLibraryModel(header: LibraryFileHeader, engine: ClipEngine)
   }
 }
 
-/** The file's photos as records of library `name`, WRITE_PAGE at a time. */
-export async function readLibraryRecords(
+/** The file's photos as records of library `name`, WRITE_PAGE at a time, read as they are asked for. */
+export async function* libraryRecordPages(
   file: Blob,
   { header, version, vectorsAt }: LibraryFileLayout,
   name: string,
-  onPage: (records: PhotoRecord[]) => Promise<void> | void,
   addedAt = Date.now(),
-): Promise<void> {
+): AsyncGenerator<PhotoRecord[]> {
   const bytes = vectorByteLength(header.storage, header.dim, version);
   const codeBytes = vectorByteLength(header.storage, header.dim, 1);
   for (let start = 0; start < header.entries.length; start += WRITE_PAGE) {
@@ -120,23 +119,21 @@ export async function readLibraryRecords(
     if (header.storage === 'float32' && !new Float32Array(block.buffer, block.byteOffset, block.length / 4).every(Number.isFinite)) {
       throw new ClipError('BAD_LIBRARY_FILE', 'not a webclip library export: a vector holds a value that is not a number');
     }
-    await onPage(
-      page.map(
-        ([id, hash, dtype, scale, residualScale], i): PhotoRecord => ({
-          library: name,
-          id,
-          hash,
-          vector: block.slice(i * bytes, i * bytes + codeBytes).buffer,
-          scale,
-          ...(typeof residualScale === 'number'
-            ? { residual: { nibbles: block.slice(i * bytes + codeBytes, (i + 1) * bytes).buffer, scale: residualScale } }
-            : {}),
-          model: header.model,
-          prep: header.prep,
-          dtype,
-          addedAt,
-        }),
-      ),
+    yield page.map(
+      ([id, hash, dtype, scale, residualScale], i): PhotoRecord => ({
+        library: name,
+        id,
+        hash,
+        vector: block.slice(i * bytes, i * bytes + codeBytes).buffer,
+        scale,
+        ...(typeof residualScale === 'number'
+          ? { residual: { nibbles: block.slice(i * bytes + codeBytes, (i + 1) * bytes).buffer, scale: residualScale } }
+          : {}),
+        model: header.model,
+        prep: header.prep,
+        dtype,
+        addedAt,
+      }),
     );
   }
 }
@@ -155,7 +152,7 @@ export async function importLibrary(engine: ClipEngine, file: Blob, options: Imp
   const now = Date.now();
   try {
     await db.deleteOrphans(name);
-    await readLibraryRecords(file, layout, name, (records) => db.putOrphanPhotos(records), now);
+    for await (const records of libraryRecordPages(file, layout, name, now)) await db.putOrphanPhotos(records);
     const { model, dim } = engine.info;
     const meta: LibraryMeta = { name, model, prep: header.prep, dim, storage: header.storage, createdAt: header.createdAt, updatedAt: now };
     await db.commitImport(meta);
