@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
-    testTimeout: 60_000,
+    // A hang's bound, not a speed test: the heaviest files (the naive all-pairs references of
+    // near-duplicates, int8 recall on 20,000 vectors) took over a minute on the shared machine.
+    testTimeout: 180_000,
     // Vitest's default is one worker fewer than the cores: one on a 2-core machine, which ran
     // the files one after another while a core waited.
     maxWorkers: 2,

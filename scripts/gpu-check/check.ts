@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '1,8,32' },
     'wasm-batches': { type: 'string', default: '1,8,32' },
     seconds: { type: 'string', default: '1.5' },
+    'min-calls': { type: 'string', default: '3' },
     threads: { type: 'string', default: '1' },
     'speed-options': { type: 'boolean', default: false },
     /** Past this many seconds, optional measurements are skipped (a device call has a hard limit). */
@@ -71,6 +72,7 @@ const inputs: CheckInputs = args.mode === 'device' ? deviceInputs(args.inputs!, 
 const photoCount = inputs.photos.length;
 const pixelSize = 3 * inputs.imageSize * inputs.imageSize;
 const threads = Number(args.threads);
+const minCalls = Number(args['min-calls']);
 await prepareOrtForNode();
 const ort = await import('onnxruntime-web/webgpu');
 
@@ -165,10 +167,10 @@ async function measureTower(
     if (overBudget()) break;
     if (tower === 'vision') {
       const batch = cycleRows(inputs.pixels, pixelSize, b);
-      measured.push(await throughput(b, () => sessions.runVision(batch, [b, 3, inputs.imageSize, inputs.imageSize]), seconds));
+      measured.push(await throughput(b, () => sessions.runVision(batch, [b, 3, inputs.imageSize, inputs.imageSize]), seconds, minCalls));
     } else {
       const r = textRows(Array.from({ length: b }, (_, i) => texts[i % texts.length]!));
-      measured.push(await throughput(b, () => sessions.runText(r.ids, r.dims), seconds));
+      measured.push(await throughput(b, () => sessions.runText(r.ids, r.dims), seconds, minCalls));
     }
   }
   return {

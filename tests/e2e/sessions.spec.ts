@@ -248,7 +248,10 @@ test.describe('without a WebGPU adapter', () => {
   });
 
   test('an explicit dtype whose file is missing is MODEL_NOT_FOUND, not a substitute', async () => {
-    expect(await createError(page, { device: 'wasm', dtype: 'fp16' })).toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    // The fixture ships every dtype, so one file is hidden; q4 and fp32 exist but must not stand in.
+    const error = await createError(page, { device: 'wasm', dtype: 'fp16', hide: ['onnx/vision_model_fp16.onnx'] });
+    expect(error).toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    expect(error.message).toContain('vision_model_fp16.onnx');
   });
 
   test('a graph without pixel_values is MODEL_INCOMPATIBLE, naming what it has', async () => {

@@ -6,7 +6,7 @@ import type { WireImage, WirePhoto } from '../../shared/wire';
 import { PREPROCESS_VERSION } from '../../core/image/preprocess';
 import { refineDepth, refineHits, type Int8Stored } from '../../core/vectors/int8-refine';
 import type { VectorMaker } from '../../core/vectors/library-file';
-import { findDuplicateGroups } from '../../core/vectors/near-duplicates';
+import { findDuplicateGroups } from '../../core/vectors/duplicates/near-duplicates';
 import { VectorIndex } from '../../core/vectors/vector-index';
 import type { ClipEngine } from '../engine/engine';
 import { checkId, indexPhotos, type IndexingTarget } from './library-add';

@@ -1,9 +1,9 @@
 // Groups of near-identical photos (cosine ≥ threshold, chained): all pairs for small inputs,
 // SimHash LSH candidates verified exactly for large ones (docs/internals.md#duplicates).
-import { abortError } from '../../shared/errors';
+import { abortError } from '../../../shared/errors';
 import { Hashing } from './simhash-tables';
 import { UnionFind } from './union-find';
-import { dot } from './similarity';
+import { dot } from '../similarity';
 import type { Rows } from './vector-rows';
 
 /** Rows fetched on demand (e.g. dequantized int8); `row` may reuse its array between calls. */

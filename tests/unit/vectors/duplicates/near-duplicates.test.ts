@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isClipError } from '../../../src/shared/errors';
-import { findDuplicateGroups, type VectorSource } from '../../../src/core/vectors/near-duplicates';
-import { gaussian, mulberry32 } from '../../../src/core/vectors/seeded-random';
+import { isClipError } from '../../../../src/shared/errors';
+import { findDuplicateGroups, type VectorSource } from '../../../../src/core/vectors/duplicates/near-duplicates';
+import { gaussian, mulberry32 } from '../../../../src/core/vectors/seeded-random';
 
 const DIM = 512;
 const THRESHOLD = 0.95;

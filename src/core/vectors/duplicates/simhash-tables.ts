@@ -1,10 +1,10 @@
 // SimHash LSH over rows: 64-bit sign sketches, tables keyed by sampled bits, a Hamming prefilter,
 // candidates verified exactly; no bucket dropped (docs/internals.md#duplicates).
-import { gaussian, mulberry32 } from './seeded-random';
-import { abortError } from '../../shared/errors';
+import { gaussian, mulberry32 } from '../seeded-random';
+import { abortError } from '../../../shared/errors';
 import { planHashing, type HashPlan } from './lsh-plan';
 import type { UnionFind } from './union-find';
-import { dot } from './similarity';
+import { dot } from '../similarity';
 import type { Rows } from './vector-rows';
 
 const SAMPLE_ROWS = 256;
