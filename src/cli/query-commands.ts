@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ClipError } from '../shared/errors';
-import { findDuplicateGroups } from '../core/vectors/near-duplicates';
+import { findDuplicateGroups } from '../core/vectors/duplicates/near-duplicates';
 import type { PhotoHit, TagScore } from '../shared/library';
 import type { NodeClip, NodeLibrary, Tower } from '../node/node-clip';
 import { LibraryRows } from '../node/export/library-rows';
