@@ -90,7 +90,7 @@ describe('the Parquet export in LanceDB', () => {
     let compared = 0;
     for (const [q, text] of queries.entries()) {
       const ours = await library.search(text, { k: 10 });
-      const theirs = (await table.search(vectors[q]!).distanceType('cosine').limit(10).toArray()) as { id: string; _distance: number }[];
+      const theirs = (await table.vectorSearch(vectors[q]!).distanceType('cosine').limit(10).toArray()) as { id: string; _distance: number }[];
       expect(theirs.map((h) => 1 - h._distance)).toEqual(ours.map((h) => expect.closeTo(h.score, 5)));
       // Ids rank for rank; where two scores tie (to 1e-5), either order is right.
       const tied = (i: number) => [i - 1, i + 1].some((j) => ours[j] && Math.abs(ours[j]!.score - ours[i]!.score) < 1e-5);
