@@ -70,19 +70,25 @@ for (const [size, count] of sets) {
   const { folder, files } = await photoFolder(size, count);
   for (const dtype of dtypes) {
     const runs: { webclip: number[]; transformers: number[] } = { webclip: [], transformers: [] };
+    // CPU seconds (all threads) per photo: the work done, whatever share of the cores we got.
+    const cpu: { webclip: number[]; transformers: number[] } = { webclip: [], transformers: [] };
     for (let r = 0; r < rounds; r++) {
       // Alternate who goes first, so neither always meets the same moment of the machine.
       const order = r % 2 === 0 ? (['webclip', 'transformers'] as const) : (['transformers', 'webclip'] as const);
       for (const who of order) {
+        const before = process.cpuUsage();
         const seconds = who === 'webclip' ? await webclipIndex(folder, dtype) : await transformersIndex(files, dtype);
+        const used = process.cpuUsage(before);
         runs[who].push(count / seconds);
-        console.log(`${size} ${dtype} round ${r + 1} ${who}: ${(count / seconds).toFixed(2)} photos/s (${seconds.toFixed(1)} s; load ${load()})`);
+        cpu[who].push((used.user + used.system) / 1e6 / count);
+        console.log(`${size} ${dtype} round ${r + 1} ${who}: ${(count / seconds).toFixed(2)} photos/s (${seconds.toFixed(1)} s, ${cpu[who].at(-1)!.toFixed(3)} CPU s/photo; load ${load()})`);
       }
     }
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
     const ratios = runs.webclip.map((w, i) => w / runs.transformers[i]!);
     const list = (v: number[]) => v.map((x) => x.toFixed(2)).join(', ');
-    rows.push(`| ${size} (${count}) | ${dtype} | ${list(runs.webclip)} | ${list(runs.transformers)} | ${median(ratios).toFixed(2)}× (${list(ratios)}) |`);
+    const cpuList = (v: number[]) => v.map((x) => x.toFixed(3)).join(', ');
+    rows.push(`| ${size} (${count}) | ${dtype} | ${list(runs.webclip)} | ${list(runs.transformers)} | ${median(ratios).toFixed(2)}× (${list(ratios)}) | ${cpuList(cpu.webclip)} | ${cpuList(cpu.transformers)} |`);
   }
 }
 writeReport(
@@ -90,8 +96,8 @@ writeReport(
   [
     `webclip index vs transformers.js in Node, photos/s per round (model load included), ${rounds} rounds alternated; load before ${loadBefore}, after ${load()}`,
     '',
-    '| photos | dtype | webclip index | transformers.js | webclip / transformers.js (median; per round) |',
-    '|---|---|---|---|---|',
+    '| photos | dtype | webclip index | transformers.js | webclip / transformers.js (median; per round) | webclip CPU s/photo | transformers.js CPU s/photo |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n'),
 );

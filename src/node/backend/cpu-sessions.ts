@@ -20,7 +20,7 @@ export class CpuSessions implements EngineSessions {
     if (signal?.aborted) throw abortError(signal, 'loading the model');
     options.onStatus?.({ phase: 'backend', message: 'onnxruntime-node on the CPU' });
     const candidates = dtypeCandidates({ device: 'cpu', dtype: options.dtype, shaderF16: false });
-    const [ort, files] = await Promise.all([loadOrtNode(), readFirstAvailable(options.files, candidates, signal, options.towers)]);
+    const [ort, files] = await Promise.all([loadOrtNode(), readFirstAvailable(options.files, candidates, signal, options.towers, { byPath: true })]);
     options.onStatus?.({ phase: 'session', message: `building the ${files.dtype} sessions on the CPU` });
     let backend: Backend;
     try {

@@ -83,6 +83,12 @@ export class CacheFiles implements EngineStore {
     return this.fetchAndStore(path, options);
   }
 
+  /** The file checked (or fetched and stored) as `read` does, as its path in the cache folder. */
+  async locate(path: string, options: ReadOptions = {}): Promise<string> {
+    await this.read(path, options);
+    return this.at(path);
+  }
+
   async readOptional(path: string, options: ReadOptions = {}): Promise<Uint8Array | undefined> {
     if (this.manifest?.absent.includes(path)) return undefined;
     try {

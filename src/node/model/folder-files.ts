@@ -32,6 +32,13 @@ export class FolderFiles implements EngineStore {
     }
   }
 
+  /** The file's path, for onnxruntime-node to open itself (far cheaper than bytes for large models). */
+  async locate(path: string, options: ReadOptions = {}): Promise<string> {
+    if (options.signal?.aborted) throw abortError(options.signal, `reading ${path}`);
+    if (!this.has(path)) throw new ClipError('MODEL_NOT_FOUND', `${path} is not in the model folder ${this.folder}`);
+    return this.at(path);
+  }
+
   async readOptional(path: string, options: ReadOptions = {}): Promise<Uint8Array | undefined> {
     return existsSync(this.at(path)) ? this.read(path, options) : undefined;
   }

@@ -19,7 +19,7 @@ import type { ResolvedModel } from '../../shared/wire';
 import { ModelSessions, type SessionsOptions, type SessionTestHooks } from '../backend/model-sessions';
 import { decodeWireImage } from '../images/image-decoder';
 import { DownloadProgress } from '../model-store/download-progress';
-import { ModelStore, type StoreHooks } from '../model-store/model-store';
+import { ModelStore, type ReadOptions, type StoreHooks } from '../model-store/model-store';
 import { towerFilesToPrefetch } from '../model-store/tower-prefetch';
 import { LabelEmbeddings } from './label-embeddings';
 
@@ -45,7 +45,10 @@ export interface EngineObserver {
 export type EngineStore = Pick<
   ModelStore,
   'prefetch' | 'dropPrefetched' | 'read' | 'readOptional' | 'has' | 'sizeOf' | 'sha256Of' | 'commit' | 'discard'
->;
+> & {
+  /** Node's stores: the file checked (or fetched) as `read` does, as a path on disk (ModelFileReader.locate). */
+  locate?(path: string, options?: ReadOptions): Promise<string>;
+};
 
 /** The towers as the engine runs them: ModelSessions here, onnxruntime-node's in webclip/node. */
 export type EngineSessions = Pick<ModelSessions, 'info' | 'runVision' | 'runText' | 'dispose'>;
@@ -152,7 +155,13 @@ export class ClipEngine {
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
       const dim = readProjectionDim(config);
       const sessions = await platform.createSessions({
-        files: { read, has: (path: string) => store.has(path), size: (path: string) => store.sizeOf(path), dtypes: model.dtypes },
+        files: {
+          read,
+          has: (path: string) => store.has(path),
+          size: (path: string) => store.sizeOf(path),
+          dtypes: model.dtypes,
+          ...(store.locate ? { locate: (path: string, readSignal?: AbortSignal) => store.locate!(path, readOptions(path, readSignal)) } : {}),
+        },
         modelId: model.id,
         config,
         device: options.device,
