@@ -1,7 +1,7 @@
 // A library as Parquet: `id`, `vector` (fixed-size list of float32, so Arrow readers — LanceDB,
 // pyarrow, DuckDB — see vectors), `hash`, `dtype`; the model and preprocessing in the file's
-// key-value metadata. parquet-wasm writes it from Arrow record batches built a page at a time
-// (chosen over hyparquet-writer by measurement: bench/RESULTS.md).
+// key-value metadata. parquet-wasm (Arrow's Rust writer, maintained by the Arrow JS community)
+// writes it from Arrow record batches built a page at a time, streamed row group by row group.
 import { ClipError } from '../../shared/errors';
 import type { LibraryRows, PhotoRow } from './library-rows';
 

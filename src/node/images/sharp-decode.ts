@@ -52,8 +52,11 @@ async function decodeWithSharp(bytes: Uint8Array, type: ImageType): Promise<Rgba
     if (cmyk.channels !== 4) throw new ClipError('BAD_IMAGE', `this CMYK ${type} file decoded to ${cmyk.channels} channels`);
     return cmykToRgba(cmyk.data, cmyk.width, cmyk.height);
   }
-  // 8 bits a channel: a 16-bit PNG keeps each value's high byte, as PIL's "RGB;16B" does.
-  const { data, width, height, channels } = await raw(sharp(bytes, OPTIONS));
+  // 8 bits a channel: a 16-bit PNG keeps each value's high byte, as PIL's "RGB;16B" does. RGB
+  // gets its opaque alpha from libvips: the same bytes as toRgba's loop, which cost 0.36 s of
+  // one core per 12 MP photo (bench/RESULTS.md, "Indexing in Node").
+  const image = sharp(bytes, OPTIONS);
+  const { data, width, height, channels } = await raw(meta.channels === 3 ? image.ensureAlpha(1) : image);
   return toRgba(data, width, height, channels);
 }
 
