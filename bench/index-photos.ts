@@ -5,23 +5,14 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ROOT } from './browser';
+import { mulberry32 } from '../src/core/vectors/seeded-random';
 
 export const PHOTO_SIZES = { small: [640, 480], '12mp': [4000, 3000], thumb: [320, 240] } as const;
 export type PhotoSize = keyof typeof PHOTO_SIZES;
 
-function random(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One photo's JPEG bytes: gradients, a block pattern and per-pixel noise, from `seed`. */
 export async function photoJpeg(width: number, height: number, seed: number): Promise<Buffer> {
-  const r = random(seed);
+  const r = mulberry32(seed);
   const [a, b, c, cell] = [r() * 255, r() * 255, r() * 255, 8 + Math.floor(r() * 64)];
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {

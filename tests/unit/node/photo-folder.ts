@@ -3,22 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-
-function random(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../src/core/vectors/seeded-random';
 
 /** Writes `count` photos under `folder` (in sub-folders of 10) and returns their ids. */
 export async function writePhotos(folder: string, count: number, seed = 1): Promise<string[]> {
   const ids: string[] = [];
   for (let n = 0; n < count; n++) {
-    const r = random(seed * 1000 + n);
+    const r = mulberry32(seed * 1000 + n);
     const width = 64 + Math.floor(r() * 96);
     const height = 64 + Math.floor(r() * 96);
     const [a, b, c] = [r() * 255, r() * 255, r() * 255];
