@@ -8,6 +8,9 @@ export default defineConfig({
     // A hang's bound, not a speed test: the heaviest files (the naive all-pairs references of
     // near-duplicates, int8 recall on 20,000 vectors) took over a minute on the shared machine.
     testTimeout: 180_000,
+    // The same bound for beforeAll/afterAll (Vitest's default is 10 s): webclip/node's files
+    // start a model and write photos there, which took longer than that under load.
+    hookTimeout: 180_000,
     // Vitest's default is one worker fewer than the cores: one on a 2-core machine, which ran
     // the files one after another while a core waited.
     maxWorkers: 2,

@@ -17,7 +17,7 @@ import { ModelSessions, type SessionsOptions } from '../../src/runtime/backend/m
 import { deviceInputs, fixtureInputs, type CheckInputs, type ReferenceKind } from './check-inputs';
 import { installDawn } from './dawn-gpu';
 import { folderModel } from './folder-model';
-import { NODE_WASM_BASE, prepareOrtForNode } from './node-ort';
+import { NODE_WASM_BASE, prepareOrtForNode } from '../../src/node/backend/ort-web-node';
 import { agreement, cycleRows, nonFinite, throughput } from './measure';
 import { bar, summary, type Bar, type GpuCheckReport, type RunReport, type TowerReport } from './report';
 import { measureSpeedOptions } from './speed-options';

@@ -1,11 +1,11 @@
 // Which model the demo runs, as the page's address says it (`?model=`, `?device=`, `?dtype=`)
 // and as the settings dialog writes it back. `test` is the committed test model.
-import { DEFAULT_MODEL, type Device, type Dtype } from '../index';
+import { DEFAULT_MODEL, type Dtype } from '../index';
 
 export interface ModelChoice {
   /** A registry id, a Hub repository, a folder URL, or 'test'. */
   readonly model: string;
-  readonly device: 'auto' | Device;
+  readonly device: 'auto' | 'webgpu' | 'wasm';
   readonly dtype: 'auto' | Dtype;
 }
 

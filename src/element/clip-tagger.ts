@@ -1,6 +1,6 @@
 // <clip-tagger>: a drop zone that tags each photo with the page author's labels, on this device;
 // each photo embedded once, re-ranked when labels, top-k or threshold change (docs/element.md).
-import { isClipError, rankLabels, rankLabelsBy, type Clip, type ClipErrorCode, type Device, type Dtype, type LabelScore, type ProgressEvent } from '../index';
+import { isClipError, rankLabels, rankLabelsBy, type Clip, type ClipErrorCode, type Dtype, type LabelScore, type ProgressEvent } from '../index';
 import { sharedClip } from './shared-clip';
 import { TAGGER_STYLE } from './clip-tagger-style';
 
@@ -168,7 +168,7 @@ export class ClipTagger extends HTMLElement {
   private load(): void {
     const serial = ++this.serial;
     if (this.clip) this.ready = this.newReady();
-    const device = (this.getAttribute('device') ?? 'auto') as 'auto' | Device;
+    const device = (this.getAttribute('device') ?? 'auto') as 'auto' | 'webgpu' | 'wasm';
     const dtype = (this.getAttribute('dtype') ?? 'auto') as 'auto' | Dtype;
     const model = this.getAttribute('model') ?? 'Xenova/clip-vit-base-patch32';
     this.labelVectors = null;

@@ -5,6 +5,7 @@ import type { Clip, ClipInfo, ClipOptions } from '../shared/clip';
 import { ClipError } from '../shared/errors';
 import { installTransferHandlers } from '../shared/transfer-handlers';
 import type { Answer, WorkerApi } from '../shared/worker-api';
+import { checkTowers } from '../core/model/model-files';
 import { resolveModel } from '../core/model/registry';
 import { startClipWorker } from './clip-worker';
 import { prepareImages } from './image-input';
@@ -80,6 +81,7 @@ export async function openClip(
     dtype: options.dtype ?? 'auto',
     ...ort,
     numThreads: options.threads ?? defaultThreads(),
+    ...(options.towers === undefined ? {} : { towers: checkTowers(options.towers) }),
     ...internals.loadExtras,
   } as const;
   let info: ClipInfo | undefined;

@@ -4,7 +4,8 @@ import type { ProgressCallback } from './progress';
 import type { ImportOptions, Library, LibraryOptions, LibrarySummary } from './library';
 import type { ModelFamily, ModelInput } from './models';
 
-export type Device = 'webgpu' | 'wasm';
+/** Where the towers run: WebGPU or WASM in a browser; 'cpu' is onnxruntime-node's native kernels (webclip/node). */
+export type Device = 'webgpu' | 'wasm' | 'cpu';
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 
 /** Every image type the public API accepts. */
@@ -76,7 +77,7 @@ export interface ClipOptions {
    */
   model?: ModelInput;
   /** 'auto' (default): WebGPU on a hardware adapter, else WASM. */
-  device?: 'auto' | Device;
+  device?: 'auto' | 'webgpu' | 'wasm';
   /** 'auto' (default): q4f16 or q4 on WebGPU, q8 on WASM; the next file that exists. */
   dtype?: 'auto' | Dtype;
   /** Download progress and backend events, for the whole life of the instance. */
@@ -95,6 +96,12 @@ export interface ClipOptions {
   workerUrl?: string | URL;
   /** WASM threads; defaults to the cores (at most 4) when the page is crossOriginIsolated, else 1. */
   threads?: number;
+  /**
+   * The towers to start (default both). A page that only searches a library made elsewhere (say
+   * by `webclip index`) starts `['text']`: the image tower is neither downloaded nor built, and
+   * image calls reject with UNSUPPORTED.
+   */
+  towers?: readonly ('vision' | 'text')[];
 }
 
 /** Text embeddings, with the indices of the texts that were cut to the model's context length. */

@@ -43,4 +43,6 @@ export interface LoadOptions {
   /** Where ORT's runtime files are served; absent: where ORT finds them itself. */
   readonly wasmBaseUrl?: string;
   readonly numThreads: number;
+  /** The towers to start; absent: both. */
+  readonly towers?: readonly ('vision' | 'text')[];
 }

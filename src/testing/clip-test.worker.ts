@@ -2,6 +2,7 @@
 // test-worker-api.ts. Started by test-clip.ts in place of src/worker/clip.worker.ts.
 import * as Comlink from 'comlink';
 import { installTransferHandlers } from '../shared/transfer-handlers';
+import type { ModelSessions } from '../runtime/backend/model-sessions';
 import { ClipEngine, type EngineObserver } from '../runtime/engine/engine';
 import { failWritesForTest } from '../runtime/library/library-db';
 import { createClipApi } from '../worker/clip-api';
@@ -45,7 +46,7 @@ const testApi: TestWorkerApi = {
     setTimeout(() => self.close(), 0);
   },
   async loseDevice() {
-    await engine().sessions.loseDeviceForTest();
+    await (engine().sessions as ModelSessions).loseDeviceForTest();
   },
 };
 

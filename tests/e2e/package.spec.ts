@@ -2,10 +2,12 @@
 // (npm cache + tarball) into a fresh Vite app in a temporary folder, type-checked, built, served
 // and run in Chromium: an embedding that matches PyTorch's, a BAD_IMAGE, and <clip-tagger>.
 // Then the same from a plain HTML page with `<script type="module">`, no bundler, using the
-// package's self-contained folder (lib/browser/).
+// package's self-contained folder (lib/browser/). And in Node, from the same app with webclip's
+// optional peers: `npx webclip index` + `search` + `export`, and `import { createClip } from
+// 'webclip/node'`.
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -53,7 +55,9 @@ test.beforeAll(async () => {
   cpSync(tarball, join(app, packed));
   const { packageJson, lock } = appLockfile({
     lock: JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')),
-    dependencies: [],
+    // webclip's optional peers for Node (webclip/node, the command): a site indexes its photos
+    // at build time with the same install.
+    dependencies: ['sharp', 'apache-arrow', 'parquet-wasm'],
     devDependencies: ['vite', 'typescript'],
     tarball: join(app, packed),
   });
@@ -132,7 +136,8 @@ test('the tarball holds the built modules, types and the self-contained folder; 
   for (const f of ['package/lib/webclip.js', 'package/lib/element.js', 'package/lib/clip.worker.js', 'package/lib/chunk-reader.worker.js',
     'package/lib/types/src/index.d.ts', 'package/lib/types/src/element/index.d.ts', 'package/lib/types/src/shared/worker-api.d.ts',
     'package/lib/browser/element.js', 'package/lib/browser/webclip.js', 'package/lib/browser/ort/ort-wasm-simd-threaded.wasm',
-    'package/lib/browser/ort/ort-wasm-simd-threaded.asyncify.wasm', 'package/README.md']) {
+    'package/lib/browser/ort/ort-wasm-simd-threaded.asyncify.wasm', 'package/README.md',
+    'package/lib/node/index.js', 'package/lib/node/webclip.js', 'package/lib/types/src/node/index.d.ts']) {
     expect(files).toContain(f);
   }
   expect(files.filter((f) => /^package\/(src|tests|workers|bench|scripts)\//.test(f))).toEqual([]);
@@ -247,6 +252,34 @@ test('a plain HTML page with <script type="module"> and the self-contained folde
   } finally {
     await server.close();
   }
+});
+
+test('in Node, from the same install: npx webclip index, search and export, and createClip from webclip/node, as PyTorch embeds', () => {
+  test.setTimeout(240_000);
+  // onnxruntime-node's 288 MB (every platform's binaries) took over a minute to unpack here, so
+  // the app gets a link to webclip's own copy, which Node finds as an installed package.
+  symlinkSync(join(ROOT, 'node_modules', 'onnxruntime-node'), join(app, 'node_modules', 'onnxruntime-node'), 'dir');
+  const dir = join(app, 'index-check');
+  cpSync(join(TEMPLATES, 'node-app'), dir, { recursive: true });
+  cpSync(join(fixtureDir, 'tiny-clip'), join(dir, 'model'), { recursive: true, filter: (f) => !f.endsWith('reference.json') });
+  cpSync(join(fixtureDir, 'tiny-clip-inputs'), join(dir, 'photos', 'inputs'), { recursive: true, filter: (f) => !f.endsWith('.json') });
+
+  const webclip = (...args: string[]) => sh('npx', ['--no-install', 'webclip', ...args], dir);
+  const indexed = JSON.parse(webclip('index', 'photos', '--model', 'model', '--dtype', 'fp32', '--out', 'photos.webclip', '--json'));
+  expect(indexed).toMatchObject({ added: reference.images.length, photos: reference.images.length, failed: [] });
+  const query = reference.texts[0]!;
+  const hits = JSON.parse(webclip('search', 'photos.webclip', query.text, '-k', '2', '--json')) as { id: string; score: number }[];
+  expect(hits).toHaveLength(2);
+  // The top hit is the photo PyTorch's embeddings rank first for the sentence.
+  const byReference = (i: (typeof reference.images)[number]) => cosine(i.image_embeds.fp32, query.text_embeds.fp32);
+  const best = [...reference.images].sort((a, b) => byReference(b) - byReference(a))[0]!;
+  expect(hits[0]!.id).toBe(`inputs/${best.file}`);
+  webclip('export', 'photos.webclip', '--format', 'parquet', '--out', 'photos.parquet', '--quiet');
+  expect(readFileSync(join(dir, 'photos.parquet')).subarray(0, 4).toString()).toBe('PAR1');
+
+  const embedded = JSON.parse(sh('node', ['embed.mjs', join('photos', 'inputs', IMAGE.file)], dir)) as { dim: number; vector: number[] };
+  expect(embedded.dim).toBe(32);
+  expect(cosine(embedded.vector, IMAGE.image_embeds.fp32)).toBeGreaterThan(0.9999);
 });
 
 declare global {

@@ -105,6 +105,18 @@ describe('the layers', () => {
     })).toEqual([]);
   });
 
+  it('webclip/node (src/node) runs the runtime on its own platform; it never reaches the page side, the worker entries or DOM code', () => {
+    const packages = ['onnxruntime-node', 'onnxruntime-web', 'sharp', 'apache-arrow', 'parquet-wasm'];
+    expect(violations(inside('node'), (i) => (i.isPackage ? i.target.startsWith('node:') || packages.includes(i.target) : under(i.target, 'shared', 'core', 'runtime', 'node')))).toEqual([]);
+  });
+
+  it('the command (src/cli) stands on webclip/node; nothing else imports the command or webclip/node', () => {
+    const allowed = (i: Import) => (i.isPackage ? i.target.startsWith('node:') : i.target === 'package.json' /* --version */ || under(i.target, 'shared', 'core', 'runtime', 'node', 'cli'));
+    expect(violations(inside('cli'), allowed)).toEqual([]);
+    const others = files.filter((f) => !f.path.startsWith('src/node/') && !f.path.startsWith('src/cli/'));
+    expect(violations(others, (i) => !under(i.target, 'node', 'cli'))).toEqual([]);
+  });
+
   it('the test entry (src/testing) is reached by nothing that ships', () => {
     const shipped = files.filter((f) => !f.path.startsWith('src/testing/'));
     expect(violations(shipped, (i) => !under(i.target, 'testing'))).toEqual([]);

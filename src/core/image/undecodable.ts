@@ -23,18 +23,21 @@ function looksLikeText(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** The reason to give for a file the browser would not decode. `header`: its first bytes. */
-export function undecodableReason(header: Uint8Array, claimedType: string, size: number): string {
+/**
+ * The reason to give for a file the decoder would not decode. `header`: its first bytes;
+ * `decoder`: who could not ('this browser', or webclip/node's decoder).
+ */
+export function undecodableReason(header: Uint8Array, claimedType: string, size: number, decoder = 'this browser'): string {
   const head = ascii(header, 0, 256).trimStart().toLowerCase();
   if (claimedType === 'image/svg+xml' || head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) {
     return `SVG is not decoded by webclip (its worker has no DOM to draw it, and a drawing's scripts must never run): draw it to a PNG first (${size} bytes)`;
   }
   if (ascii(header, 4, 4) === 'ftyp' && HEIF_BRANDS.has(ascii(header, 8, 4))) {
-    return `this is a HEIC/HEIF photo, which this browser cannot decode: convert it to JPEG first (${size} bytes)`;
+    return `this is a HEIC/HEIF photo, which ${decoder} cannot decode: convert it to JPEG first (${size} bytes)`;
   }
   const type = sniffImageType(header);
-  if (type !== null) return `this ${type} file is broken or in a variant this browser cannot decode (${size} bytes)`;
+  if (type !== null) return `this ${type} file is broken or in a variant ${decoder} cannot decode (${size} bytes)`;
   if (head.startsWith('<!doctype html') || head.startsWith('<html')) return `this is an HTML page, not an image (${size} bytes)`;
   if (looksLikeText(header.subarray(0, 512))) return `this is a text file, not an image (${size} bytes)`;
-  return `the browser could not decode this ${claimedType || 'file'}: its bytes match no image format webclip knows (${size} bytes)`;
+  return `${decoder} could not decode this ${claimedType || 'file'}: its bytes match no image format webclip knows (${size} bytes)`;
 }

@@ -25,7 +25,8 @@ export interface DtypeRequest {
  * Throws UNSUPPORTED for combinations that would be wrong or secretly slow.
  */
 export function dtypeCandidates({ device, dtype, shaderF16 }: DtypeRequest): Dtype[] {
-  if (device === 'wasm') return dtype === 'auto' ? ['q8', 'q4', 'fp32'] : [dtype];
+  // onnxruntime-node's CPU kernels (webclip/node) run what WASM runs, and as well.
+  if (device === 'wasm' || device === 'cpu') return dtype === 'auto' ? ['q8', 'q4', 'fp32'] : [dtype];
   if (dtype === 'q8') {
     throw new ClipError(
       'UNSUPPORTED',

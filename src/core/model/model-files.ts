@@ -1,7 +1,19 @@
 // The files of a model in Hugging Face's ONNX export layout: which file holds a tower at a dtype.
 import type { Dtype } from '../../shared/clip';
+import { ClipError } from '../../shared/errors';
 
 export type Tower = 'vision' | 'text';
+
+export const TOWERS: readonly Tower[] = ['vision', 'text'];
+
+/** The towers a Clip starts (`towers` option): a non-empty list of 'vision' and 'text'. */
+export function checkTowers(towers: unknown): readonly Tower[] {
+  if (towers === undefined) return TOWERS;
+  if (!Array.isArray(towers) || towers.length === 0 || !towers.every((t) => t === 'vision' || t === 'text')) {
+    throw new ClipError('BAD_INPUT', `towers must be a non-empty list of 'vision' and 'text', got ${JSON.stringify(towers)}`);
+  }
+  return TOWERS.filter((t) => towers.includes(t));
+}
 
 export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 

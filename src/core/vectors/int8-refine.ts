@@ -84,3 +84,13 @@ export function refineHits<H extends { readonly id: string; readonly score: numb
   // Ties keep the int8 order (Array.prototype.sort is stable).
   return scored.sort((a, b) => b.score - a.score).slice(0, k);
 }
+
+/** The float32 vector an int8 photo stands for (codes × scale + residual), of unit length. */
+export function dequantizeInt8({ codes, scale, residual }: Int8Stored): Float32Array {
+  const out = new Float32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const fine = residual ? (((residual.nibbles[i >> 1]! >> ((i & 1) * 4)) & 15) - 8) * residual.scale : 0;
+    out[i] = codes[i]! * scale + fine;
+  }
+  return l2Normalize(out);
+}

@@ -1,6 +1,6 @@
 // Builds both towers of a model on one backend: picks the first dtype whose files exist, reads
 // them, and creates the two encoders (model-sessions.ts decides which backend and dtype list).
-import { modelFile, towersSmallerFirst, type Tower } from '../../core/model/model-files';
+import { modelFile, TOWERS, towersSmallerFirst, type Tower } from '../../core/model/model-files';
 import type { Device, Dtype } from '../../shared/clip';
 import { ClipError, isClipError } from '../../shared/errors';
 import type { GpuDevice } from './gpu-adapter';
@@ -16,22 +16,40 @@ export interface ModelFileReader {
   size?(path: string): number | undefined;
   /** The dtypes the model is known to have (a registry model); others are not tried. */
   dtypes?: readonly Dtype[] | undefined;
+  /**
+   * Node: the file, checked as `read` checks it, as a path on disk. onnxruntime-node opens a path
+   * itself at a fraction of the cost of the same model given as bytes (fp32 ViT-B/32: 1.3 against
+   * 7.2 CPU seconds, bench/RESULTS.md).
+   */
+  locate?(path: string, signal?: AbortSignal): Promise<string>;
 }
+
+export type ModelBytesOrPath = Uint8Array | string;
 
 export interface TowerFiles {
   dtype: Dtype;
   /** Built first; when both files are cached, the other is still being read meanwhile. */
   first: Tower;
-  vision: Uint8Array | Promise<Uint8Array>;
-  text: Uint8Array | Promise<Uint8Array>;
+  /** null: a tower not started (the `towers` option); a string: a path on disk (`locate`). */
+  vision: ModelBytesOrPath | Promise<ModelBytesOrPath> | null;
+  text: ModelBytesOrPath | Promise<ModelBytesOrPath> | null;
+}
+
+/** What runs one tower: an Encoder, or the refusal standing in for a tower not started. */
+export type TowerEncoder = Pick<Encoder, 'run' | 'retire' | 'release' | 'retired' | 'declaredWidth'>;
+
+/** Stands in for a tower the Clip was started without; the engine refuses such calls first. */
+function absentTower(tower: Tower): TowerEncoder {
+  const refusal = () => new ClipError('UNSUPPORTED', `this Clip was started without its ${tower} tower (the towers option)`);
+  return { run: () => Promise.reject(refusal()), retire: () => undefined, release: async () => undefined, retired: false, declaredWidth: undefined };
 }
 
 /** Both towers on one backend, at one dtype. */
 export interface Backend {
   device: Device;
   dtype: Dtype;
-  vision: Encoder;
-  text: Encoder;
+  vision: TowerEncoder;
+  text: TowerEncoder;
   /** The WebGPU device both run on (device 'webgpu' only). */
   gpu?: GpuDevice;
 }
@@ -44,24 +62,28 @@ export async function readFirstAvailable(
   files: ModelFileReader,
   candidates: readonly Dtype[],
   signal: AbortSignal | undefined,
+  towers: readonly Tower[] = TOWERS,
+  { byPath = false }: { byPath?: boolean } = {},
 ): Promise<TowerFiles> {
+  const locate = byPath ? files.locate?.bind(files) : undefined;
   const known = files.dtypes;
   if (known && candidates.length === 1 && !known.includes(candidates[0]!)) {
     throw new ClipError('MODEL_NOT_FOUND', `this model has no ${candidates[0]} files; it has ${known.join(', ')}`);
   }
-  const cached = (d: Dtype): boolean => !!files.has?.(modelFile('vision', d)) && !!files.has?.(modelFile('text', d));
+  const cached = (d: Dtype): boolean => towers.every((t) => !!files.has?.(modelFile(t, d)));
   // A dtype already in the cache first (the order is kept otherwise): it starts without a
   // download, and offline.
   const order = candidates.filter((d) => !known || known.includes(d)).sort((a, b) => Number(cached(b)) - Number(cached(a)));
   const missing: string[] = [];
   for (const dtype of order) {
-    if (cached(dtype)) return readCachedPair(files, dtype, signal);
+    if (cached(dtype) && towers.length === 2 && !locate) return readCachedPair(files, dtype, signal);
     try {
-      const [vision, text] = await Promise.all([
-        files.read(modelFile('vision', dtype), signal),
-        files.read(modelFile('text', dtype), signal),
-      ]);
-      return { dtype, first: 'vision', vision, text };
+      const read = (tower: Tower) => {
+        if (!towers.includes(tower)) return null;
+        return locate ? locate(modelFile(tower, dtype), signal) : files.read(modelFile(tower, dtype), signal);
+      };
+      const [vision, text] = await Promise.all([read('vision'), read('text')]);
+      return { dtype, first: towers[0]!, vision, text };
     } catch (error) {
       if (!isClipError(error, 'MODEL_NOT_FOUND') || candidates.length === 1) throw error;
       missing.push(dtype);
@@ -97,9 +119,12 @@ export interface BuildOptions {
 
 export async function buildBackend({ ort, device, gpu, files, eos }: BuildOptions): Promise<Backend> {
   const common = { ort, device, ...(gpu ? { gpu } : {}) };
-  const build = async (tower: Tower): Promise<Encoder> => Encoder.create({ ...common, tower, model: await files[tower], eos });
+  const build = async (tower: Tower): Promise<TowerEncoder> => {
+    const model = files[tower];
+    return model === null ? absentTower(tower) : Encoder.create({ ...common, tower, model: await model, eos });
+  };
   const second: Tower = files.first === 'vision' ? 'text' : 'vision';
-  const built = { [files.first]: await build(files.first) } as Partial<Record<Tower, Encoder>>;
+  const built = { [files.first]: await build(files.first) } as Partial<Record<Tower, TowerEncoder>>;
   try {
     built[second] = await build(second);
   } catch (error) {

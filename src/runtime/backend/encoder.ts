@@ -17,7 +17,8 @@ export interface EncoderOptions {
   device: Device;
   /** The WebGPU device to run on (device 'webgpu' only). */
   gpu?: GpuDevice;
-  model: Uint8Array;
+  /** The model's bytes, or (onnxruntime-node) its path on disk. */
+  model: Uint8Array | string;
   /** The text model's end-of-text id, for an attention mask (core/model/webgpu-probe-input.ts specialIds). */
   eos: bigint;
 }
@@ -95,11 +96,14 @@ export class Encoder {
    */
   static async create(options: EncoderOptions): Promise<Encoder> {
     const { ort, device, gpu } = options;
+    const sessionOptions = {
+      // 'cpu': onnxruntime-node's native provider (webclip/node), whose API is onnxruntime-web's.
+      executionProviders: device === 'webgpu' ? [{ name: 'webgpu', ...(gpu ? { device: gpu as never } : {}) }] : [device],
+      graphOptimizationLevel: 'all' as const,
+    };
+    const { model } = options;
     const build = (): Promise<Session> =>
-      ort.InferenceSession.create(options.model, {
-        executionProviders: device === 'webgpu' ? [{ name: 'webgpu', ...(gpu ? { device: gpu as never } : {}) }] : ['wasm'],
-        graphOptimizationLevel: 'all',
-      });
+      typeof model === 'string' ? ort.InferenceSession.create(model, sessionOptions) : ort.InferenceSession.create(model, sessionOptions);
     const session = await inTurn(ort, build);
     let plan: FeedPlan;
     const outputs = graphValues(session.outputNames, session.outputMetadata);

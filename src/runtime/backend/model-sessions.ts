@@ -13,6 +13,7 @@ import {
   type Backend,
   type ModelFileReader,
 } from './backend-build';
+import { textInputError, visionInputError } from './run-inputs';
 import { findAdapter, type FoundAdapter, type GpuDevice } from './gpu-adapter';
 import type { AdapterSummary } from '../../shared/clip';
 import { RetiredEncoderError, warmUpOrt } from './encoder';
@@ -55,6 +56,8 @@ export interface SessionsOptions {
   wasmBaseUrl?: string;
   /** WASM threads (1 when not crossOriginIsolated). */
   numThreads: number;
+  /** The towers to start (default both): a page that only searches needs the text tower alone. */
+  towers?: readonly Tower[];
   /** Cancels the start (file reads included): create() then rejects with ABORTED. */
   signal?: AbortSignal;
   /**
@@ -65,9 +68,6 @@ export interface SessionsOptions {
   onStatus?: (status: SessionStatus) => void;
   hooks?: SessionTestHooks;
 }
-
-/** The longest input any supported text tower takes (BERT-style towers: 512 positions). */
-const MAX_TEXT_LENGTH = 512;
 
 type Choice = { device: 'webgpu'; found: FoundAdapter } | { device: 'wasm'; found: FoundAdapter | null; reason?: string };
 
@@ -106,7 +106,7 @@ async function startWasm(
   candidates: readonly Dtype[],
 ): Promise<{ backend: Backend; loaded: LoadedOrt }> {
   // The files (from the cache: read and checked off this thread) while ORT's WASM compiles.
-  const reading = readFirstAvailable(options.files, candidates, options.signal);
+  const reading = readFirstAvailable(options.files, candidates, options.signal, options.towers);
   reading.catch(() => undefined); // awaited below; ORT failing first must not leave it unhandled
   const loaded = await loadOrt('wasm', options).catch((cause: unknown) => {
     throw new ClipError('BACKEND_UNAVAILABLE', `could not load onnxruntime-web: ${describeError(cause)}`, { cause });
@@ -194,12 +194,8 @@ export class ModelSessions {
 
   /** pixel_values float32 [n,3,h,w] → raw image_embeds [n*D]. Queued per session (FIFO). */
   runVision(pixelValues: Float32Array, dims: readonly [number, number, number, number]): Promise<Float32Array> {
-    const [n, c, h, w] = dims;
-    if (!(n > 0) || pixelValues.length !== n * c * h * w) {
-      const message = `pixel_values holds ${pixelValues.length} values, not [${dims.join(', ')}]`;
-      return Promise.reject(new ClipError('BAD_INPUT', message));
-    }
-    return this.run('vision', pixelValues, dims);
+    const error = visionInputError(pixelValues, dims);
+    return error ? Promise.reject(error) : this.run('vision', pixelValues, dims);
   }
 
   /**
@@ -207,12 +203,8 @@ export class ModelSessions {
    * stops there); `mask`, the tokenizer's attention mask, where it made one.
    */
   runText(inputIds: BigInt64Array, dims: readonly [number, number], mask?: BigInt64Array): Promise<Float32Array> {
-    const [n, length] = dims;
-    if (!(n > 0) || !(length > 0) || length > MAX_TEXT_LENGTH || inputIds.length !== n * length) {
-      const message = `input_ids holds ${inputIds.length} values, not [${dims.join(', ')}] with 0 < L ≤ ${MAX_TEXT_LENGTH}`;
-      return Promise.reject(new ClipError('BAD_INPUT', message));
-    }
-    return this.run('text', inputIds, dims, mask);
+    const error = textInputError(inputIds, dims);
+    return error ? Promise.reject(error) : this.run('text', inputIds, dims, mask);
   }
 
   /** Test hook: destroys the GPUDevice (as a lost device would); runs then answer via WASM. */

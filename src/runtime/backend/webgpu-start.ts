@@ -2,6 +2,7 @@
 // the shaders) against WASM unless a verdict is remembered; any failure is a reason to fall back.
 import { dtypeCandidates, probeReferenceDtypes } from '../../core/model/dtype-choice';
 import type { Dtype } from '../../shared/clip';
+import type { Tower } from '../../core/model/model-files';
 import { abortError, ClipError, isClipError } from '../../shared/errors';
 import { probeInputs, specialIds, type ProbeInputs } from '../../core/model/webgpu-probe-input';
 import {
@@ -39,6 +40,7 @@ export interface WebGpuStartOptions {
   numThreads: number;
   signal?: AbortSignal;
   hooks?: { corruptWebGpuOutput?: boolean };
+  towers?: readonly Tower[];
 }
 
 type Status = (phase: 'session' | 'probe', message: string) => void;
@@ -65,7 +67,7 @@ export async function startWebGpu(options: WebGpuStartOptions, found: FoundAdapt
   }
   let files: TowerFiles;
   try {
-    files = await readFirstAvailable(options.files, candidates, signal);
+    files = await readFirstAvailable(options.files, candidates, signal, options.towers);
   } catch (error) {
     if (options.dtype !== 'auto' || !isClipError(error, 'MODEL_NOT_FOUND')) throw error;
     const tried = candidates.join(', ');
@@ -107,7 +109,7 @@ export async function startWebGpu(options: WebGpuStartOptions, found: FoundAdapt
       'probe',
       remembered ? 'WebGPU verified on an earlier start; warming up its shaders' : 'checking WebGPU against WASM on a probe input',
     );
-    const gpuOut = await embedProbe(runGpu, inputs);
+    const gpuOut = await embedProbe(runGpu, inputs, options.towers);
     if (remembered) {
       const { vision, text, reference } = remembered;
       return { backend, loaded, probe: { source: 'remembered', vision, text, reference } };
@@ -168,7 +170,7 @@ async function compareWithWasm(
     refFiles = files;
   } else {
     try {
-      refFiles = await readFirstAvailable(options.files, wanted, options.signal);
+      refFiles = await readFirstAvailable(options.files, wanted, options.signal, options.towers);
     } catch (error) {
       if (isClipError(error, 'MODEL_NOT_FOUND')) return undefined;
       throw error;
@@ -183,7 +185,7 @@ async function compareWithWasm(
     return undefined;
   }
   try {
-    const wasmOut = await embedProbe((tower, data, dims) => reference[tower].run(data, dims), inputs);
+    const wasmOut = await embedProbe((tower, data, dims) => reference[tower].run(data, dims), inputs, options.towers);
     return { comparison: compareProbe(gpuOut, wasmOut, files.dtype, refFiles.dtype), reference: refFiles.dtype };
   } catch {
     return undefined;

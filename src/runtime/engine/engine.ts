@@ -10,17 +10,17 @@ import { parsePreprocessorConfig, preprocessImage, preprocessedSize, type Prepro
 import { readLogitScale, statedDim } from '../../core/model/model-config';
 import { duplicateLevelOf } from '../../core/model/duplicate-threshold';
 import { familyOf, type FamilyRules } from '../../core/model/model-family';
-import { DTYPES } from '../../core/model/model-files';
+import { checkTowers, DTYPES, type Tower } from '../../core/model/model-files';
 import { probeConfig } from '../../core/model/webgpu-probe-input';
 import { checkLabels } from '../../core/tags/classify';
 import { checkTemplates, DEFAULT_TEMPLATES } from '../../core/tags/prompts';
 import { rankLabelsBy, scoreRuleOf } from '../../core/tags/score-rule';
 import { normalizeRows } from '../../core/vectors/similarity';
-import { ModelSessions, type SessionTestHooks } from '../backend/model-sessions';
-import { decodeWireImage } from '../images/image-decoder';
+import type { SessionTestHooks } from '../backend/model-sessions';
 import { DownloadProgress } from '../model-store/download-progress';
 import type { StoreHooks } from '../model-store/model-store';
 import { towerFilesToPrefetch } from '../model-store/tower-prefetch';
+import { BROWSER_PLATFORM, type EnginePlatform, type EngineSessions } from './engine-platform';
 import { LabelEmbeddings } from './label-embeddings';
 import { ModelFolders } from './model-folders';
 import { TextTower } from './text-tower';
@@ -98,10 +98,13 @@ export class ClipEngine {
     private readonly textModel: string | undefined,
     private readonly preprocessor: PreprocessorConfig,
     /** Both towers, on the backend in use. */
-    readonly sessions: ModelSessions,
+    readonly sessions: EngineSessions,
     /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
     textFiles: ReadonlyMap<Dtype, string>,
     private readonly observer: EngineObserver | undefined,
+    private readonly decode: EnginePlatform['decode'],
+    /** The towers started (`towers` option). */
+    readonly towers: readonly Tower[],
   ) {
     this.labels = new LabelEmbeddings({
       model,
@@ -111,15 +114,22 @@ export class ClipEngine {
     });
   }
 
-  static async load(options: LoadOptions, call: CallOptions = {}, internals: EngineInternals = {}): Promise<ClipEngine> {
+  static async load(
+    options: LoadOptions,
+    call: CallOptions = {},
+    internals: EngineInternals = {},
+    platform: EnginePlatform = BROWSER_PLATFORM,
+  ): Promise<ClipEngine> {
     const { model } = options;
     const { signal, onProgress } = call;
+    const towers = checkTowers(options.towers);
     const progress = new DownloadProgress((event) => onProgress?.(event));
-    const folders = await ModelFolders.open(model, internals.storeHooks, (path, readSignal) => ({
+    const folders = await ModelFolders.open(model, internals.storeHooks, platform.openStore, (path, readSignal) => ({
       signal: readSignal ?? signal,
       onProgress: progress.forFile(path),
     }));
-    folders.main.prefetch(towerFilesToPrefetch(folders.main, options.device, options.dtype, 'gpu' in navigator));
+    const prefetch = towerFilesToPrefetch(folders.main, options.device, options.dtype, platform.webgpuExists());
+    folders.main.prefetch(prefetch.filter((path) => towers.some((t) => path.startsWith(`onnx/${t}_model`))));
     try {
       // a pair's tokenizer is its text tower's, in the text folder
       const [config, preprocessorJson, tokenizerJson, tokenizerConfig] = await Promise.all([
@@ -132,7 +142,7 @@ export class ClipEngine {
       const text = await TextTower.load(folders, rules, tokenizerJson, tokenizerConfig);
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
       const imageSide = preprocessor.crop?.width ?? (preprocessor.resize?.kind === 'exact' ? preprocessor.resize.width : undefined);
-      const sessions = await ModelSessions.create({
+      const sessions = await platform.createSessions({
         files: folders.towerFiles(model.dtypes),
         modelId: model.id,
         config: probeConfig(config, imageSide, text.clipSpecialIds),
@@ -140,6 +150,7 @@ export class ClipEngine {
         dtype: options.dtype,
         ...(options.wasmBaseUrl === undefined ? {} : { wasmBaseUrl: options.wasmBaseUrl }),
         numThreads: options.numThreads,
+        towers,
         ...(signal ? { signal } : {}),
         onStatus: ({ phase, message }) => onProgress?.({ phase, message }),
         ...(internals.sessionHooks ? { hooks: internals.sessionHooks } : {}),
@@ -171,6 +182,7 @@ export class ClipEngine {
       const scoring = scoreRuleOf(rules, config, model.id);
       return new ClipEngine(
         model.id, dim, readLogitScale(config), rules, scoring, text, model.text?.id, preprocessor, sessions, textFiles, internals.observer,
+        platform.decode, towers,
       );
     } catch (error) {
       await folders.discard();
@@ -231,6 +243,9 @@ export class ClipEngine {
    */
   async embedImages(images: readonly WireImage[], { signal, onProgress }: CallOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(images)) throw new ClipError('BAD_INPUT', 'images must be an array');
+    if (!this.towers.includes('vision')) {
+      throw new ClipError('UNSUPPORTED', "this Clip was started with towers: ['text'], without the image tower: start another to embed images");
+    }
     // This call's tensors not yet run; each is dropped as its batch runs (holding them all
     // until the call ends would undo the streaming).
     const mine = new Set<ImageTensor>();
@@ -278,7 +293,7 @@ export class ClipEngine {
   private async prepareImage(image: WireImage, signal: AbortSignal | undefined): Promise<ImageTensor> {
     // A call aborted while this image waited for a slot does not decode it.
     if (signal?.aborted) throw abortError(signal, 'embedding');
-    const pixels = await decodeWireImage(image, signal);
+    const pixels = await this.decode(image, signal);
     const { width, height } = preprocessedSize(this.preprocessor, pixels.width, pixels.height);
     return { data: preprocessImage(pixels, this.preprocessor), width, height };
   }

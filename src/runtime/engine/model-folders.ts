@@ -6,7 +6,8 @@ import type { ResolvedModel } from '../../shared/wire';
 import { parseJsonFile } from '../../core/model/model-config';
 import { modelFile } from '../../core/model/model-files';
 import type { ModelFileReader } from '../backend/backend-build';
-import { ModelStore, type ReadOptions, type StoreHooks } from '../model-store/model-store';
+import type { ReadOptions, StoreHooks } from '../model-store/model-store';
+import type { EnginePlatform, EngineStore } from './engine-platform';
 import { sentenceTransformerFile } from './sentence-transformer-tower';
 
 /** The signal and progress callback of one file's read. */
@@ -15,17 +16,22 @@ type ReadOptionsOf = (path: string, signal?: AbortSignal) => ReadOptions;
 export class ModelFolders {
   private constructor(
     /** The model's folder (a pair: its image tower's). */
-    readonly main: ModelStore,
+    readonly main: EngineStore,
     /** The text tower's folder: `main` unless the model is a pair. */
-    readonly text: ModelStore,
+    readonly text: EngineStore,
     private readonly readOptions: ReadOptionsOf,
   ) {}
 
-  static async open(model: ResolvedModel, hooks: StoreHooks | undefined, readOptions: ReadOptionsOf): Promise<ModelFolders> {
-    const main = await ModelStore.open(model.id, model.source, hooks);
+  static async open(
+    model: ResolvedModel,
+    hooks: StoreHooks | undefined,
+    openStore: EnginePlatform['openStore'],
+    readOptions: ReadOptionsOf,
+  ): Promise<ModelFolders> {
+    const main = await openStore(model, hooks);
     if (!model.text) return new ModelFolders(main, main, readOptions);
     try {
-      return new ModelFolders(main, await ModelStore.open(model.text.id, model.text.source, hooks), readOptions);
+      return new ModelFolders(main, await openStore(model.text, hooks), readOptions);
     } catch (error) {
       await main.discard();
       throw error;
@@ -75,6 +81,15 @@ export class ModelFolders {
         return store.sizeOf(file);
       },
       dtypes,
+      // Node's stores hand onnxruntime-node a path instead of the bytes
+      ...(this.main.locate && this.text.locate
+        ? {
+            locate: (path: string, signal?: AbortSignal) => {
+              const [store, file] = this.towerFile(path);
+              return store.locate!(file, this.readOptions(file, signal));
+            },
+          }
+        : {}),
     };
   }
 
@@ -97,7 +112,7 @@ export class ModelFolders {
   }
 
   // a pair's text graph lives in the text folder under sentence-transformers' names
-  private towerFile(path: string): [ModelStore, string] {
+  private towerFile(path: string): [EngineStore, string] {
     const mapped = this.paired ? sentenceTransformerFile(path) : null;
     return mapped ? [this.text, mapped] : [this.main, path];
   }

@@ -8,8 +8,8 @@ import { quantizeInt8 } from '../../core/vectors/int8-quantize';
 import type { VectorMaker } from '../../core/vectors/library-file';
 import type { ClipEngine } from '../engine/engine';
 import { identifyImage, type IdentifiedImage } from '../images/image-identity';
-import * as db from './library-db';
 import type { PhotoRecord } from './library-db';
+import type { LibraryStore } from './library-store';
 
 /** Photos identified, looked up and embedded together; each group's records are one transaction. */
 const ADD_CHUNK = 16;
@@ -20,6 +20,8 @@ export interface IndexingTarget {
   readonly name: string;
   readonly storage: VectorStorage;
   readonly engine: ClipEngine;
+  /** Where its records are. */
+  readonly recordStore: LibraryStore;
   /** What makes this library's vectors now. */
   readonly maker: VectorMaker;
   /** Stored, but by another model: reindex re-embeds only these. */
@@ -103,7 +105,7 @@ async function addChunk(
     else ok.push({ id: chunk[i]!.id, identity });
   });
   if (ok.length === 0) return;
-  const existing = await db.getPhotos(name, ok.map((p) => p.id));
+  const existing = await target.recordStore.getPhotos(name, ok.map((p) => p.id));
   const todo = ok.filter((p, i) => {
     const record = existing[i];
     if (target.isFresh(record) && record.hash === p.identity.hash) {
@@ -114,7 +116,7 @@ async function addChunk(
     }
     return true;
   });
-  const sameBytes = await db.findByHash(name, [...new Set(todo.map((p) => p.identity.hash))]);
+  const sameBytes = await target.recordStore.findByHash(name, [...new Set(todo.map((p) => p.identity.hash))]);
   const records: PhotoRecord[] = [];
   // Only the vector and what made it are taken from `made` (which may be another photo's record).
   const record = (id: string, hash: string, { vector, scale, residual, dtype }: Pick<PhotoRecord, 'vector' | 'scale' | 'residual' | 'dtype'>): PhotoRecord => ({

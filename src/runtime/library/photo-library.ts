@@ -12,6 +12,7 @@ import type { ClipEngine } from '../engine/engine';
 import { checkId, indexPhotos, type IndexingTarget } from './library-add';
 import * as db from './library-db';
 import type { LibraryMeta, PhotoRecord } from './library-db';
+import type { LibraryStore } from './library-store';
 import { Taggers, tagEvery } from './library-tagging';
 
 export const DEFAULT_K = 20;
@@ -37,6 +38,8 @@ export class PhotoLibrary {
     private readonly engine: ClipEngine,
     private meta: LibraryMeta,
     private readonly index: VectorIndex,
+    /** Where its records are: IndexedDB here, a file in webclip/node. */
+    readonly recordStore: LibraryStore,
   ) {
     this.taggers = new Taggers(engine);
   }
@@ -46,15 +49,15 @@ export class PhotoLibrary {
   }
 
   /** The library `name` as IndexedDB holds it (created when absent), for the engine's model. */
-  static async restore(engine: ClipEngine, name: string, options: LibraryOptions): Promise<PhotoLibrary> {
+  static async restore(engine: ClipEngine, name: string, options: LibraryOptions, store: LibraryStore = db): Promise<PhotoLibrary> {
     const maker = PhotoLibrary.maker(engine);
     const dim = engine.info.dim;
-    let meta = await db.getMeta(name);
+    let meta = await store.getMeta(name);
     if (!meta) {
       const now = Date.now();
       const fresh: LibraryMeta = { name, ...maker, family: engine.info.family, dim, storage: options.storage ?? 'float32', createdAt: now, updatedAt: now };
       // Another tab may create it between the read and this write: then open theirs.
-      meta = (await db.createLibrary(fresh)) ? fresh : await db.getMeta(name);
+      meta = (await store.createLibrary(fresh)) ? fresh : await store.getMeta(name);
       if (!meta) throw new ClipError('STORAGE', `the library ${JSON.stringify(name)} vanished while it was being created`);
     }
     if (meta.model !== maker.model || meta.prep !== maker.prep || meta.dim !== dim) {
@@ -67,12 +70,12 @@ export class PhotoLibrary {
       }
       // From now on the library belongs to this model; its old vectors wait for reindex.
       meta = { ...meta, ...maker, family: engine.info.family, dim, updatedAt: Date.now() };
-      await db.putMeta(meta);
+      await store.putMeta(meta);
     }
     const index = await VectorIndex.create(dim, meta.storage);
-    const library = new PhotoLibrary(engine, meta, index);
+    const library = new PhotoLibrary(engine, meta, index, store);
     try {
-      await db.readPhotos(name, (records) => {
+      await store.readPhotos(name, (records) => {
         for (const record of records) library.place(record);
       });
     } catch (error) {
@@ -88,6 +91,7 @@ export class PhotoLibrary {
       name: this.meta.name,
       storage: this.meta.storage,
       engine: this.engine,
+      recordStore: this.recordStore,
       maker: PhotoLibrary.maker(this.engine),
       isStale: (id) => this.stale.has(id),
       isFresh: (record): record is PhotoRecord => this.isFresh(record),
@@ -207,7 +211,7 @@ export class PhotoLibrary {
   /** Writes records (each whole) with the library's new meta in one transaction, then shows them. */
   async store(records: readonly PhotoRecord[]): Promise<void> {
     const meta = { ...this.meta, updatedAt: Date.now() };
-    await this.gone(db.putPhotos(meta, records));
+    await this.gone(this.recordStore.putPhotos(meta, records));
     // Only once the transaction has committed does the index show them.
     this.meta = meta;
     for (const r of records) this.place(r);
@@ -222,7 +226,7 @@ export class PhotoLibrary {
       const present = unique.filter((id) => this.index.has(id) || this.stale.has(id));
       if (present.length === 0) return 0;
       const meta = { ...this.meta, updatedAt: Date.now() };
-      await this.gone(db.deletePhotos(meta, present));
+      await this.gone(this.recordStore.deletePhotos(meta, present));
       this.meta = meta;
       for (const id of present) {
         this.index.remove(id);
@@ -278,7 +282,7 @@ export class PhotoLibrary {
     const candidates = this.index.search(vector, refineDepth(k), options);
     let records: (PhotoRecord | undefined)[];
     try {
-      records = await db.getPhotos(this.meta.name, candidates.map((h) => h.id));
+      records = await this.recordStore.getPhotos(this.meta.name, candidates.map((h) => h.id));
     } catch {
       // Storage unreadable right now (another tab deleting the database): the int8 order stands.
       return candidates.slice(0, k);

@@ -60,6 +60,7 @@ export function appLockfile({ lock, dependencies, devDependencies, tarball }: Ap
   const webclipManifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
     version: string;
     dependencies: Record<string, string>;
+    bin?: Record<string, string>;
   };
   const packages: Record<string, LockEntry> = {};
   const pinned = (name: string): string => {
@@ -80,6 +81,8 @@ export function appLockfile({ lock, dependencies, devDependencies, tarball }: Ap
     resolved: tarballFile,
     integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
     dependencies: webclipManifest.dependencies,
+    // npm ci links the executables the lock lists (the `webclip` command).
+    ...(webclipManifest.bin ? { bin: webclipManifest.bin } : {}),
   };
   // Walk the dependency graph from the app's direct dependencies and webclip's.
   const queue: [from: string, name: string, optional: boolean][] = [

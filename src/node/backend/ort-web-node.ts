@@ -14,7 +14,15 @@ const flavors = [
   ['onnxruntime-web/wasm', 'ort-wasm-simd-threaded.wasm'],
 ] as const;
 
-export async function prepareOrtForNode(): Promise<void> {
+let prepared: Promise<void> | undefined;
+
+/** Gives both of onnxruntime-web's builds their .wasm bytes (once; device 'wasm' in webclip/node, the GPU check). */
+export function prepareOrtForNode(): Promise<void> {
+  prepared ??= prepare();
+  return prepared;
+}
+
+async function prepare(): Promise<void> {
   for (const [specifier, wasm] of flavors) {
     const ort = (await import(specifier)) as { env: { wasm: { wasmBinary?: ArrayBufferLike | Uint8Array } } };
     const dist = dirname(fileURLToPath(import.meta.resolve(specifier)));

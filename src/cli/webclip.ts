@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The `webclip` executable.
+import { main } from './main';
+
+await main();
