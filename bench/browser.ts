@@ -10,7 +10,8 @@ import { staticFolders, type StaticFolder } from '../scripts/vite-static-folders
 
 export const ROOT = join(import.meta.dirname, '..');
 export const BENCH_MODEL_DIR = join(ROOT, 'bench', 'models', 'clip-vit-b-32-random');
-export const CHROMIUM_ARGS = [...(process.env.EAGER ? ['--enable-blink-features=ForceEagerMeasureMemory'] : []), '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+// BENCH_JS_FLAGS: V8 flags for the page (e.g. '--no-wasm-deopt --trace-deopt', issue 15).
+export const CHROMIUM_ARGS = [...(process.env.EAGER ? ['--enable-blink-features=ForceEagerMeasureMemory'] : []), ...(process.env.BENCH_JS_FLAGS ? [`--js-flags=${process.env.BENCH_JS_FLAGS}`] : []), '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Stops the run unless `npm run fixtures:full` has written the benchmark model's `file`. */
 export function requireBenchModel(file: string): void {
@@ -49,6 +50,9 @@ export async function startBenchBrowser({ withModel = false, withTransformers = 
   const folders: StaticFolder[] = [
     ...(withModel ? [{ urlPath: 'models/bench', dir: BENCH_MODEL_DIR, include: () => true }] : []),
     ...(withTransformers ? [transformersOrtFolder()] : []),
+    // The package's browser build (after `npm run build:lib`) as a static site serves it: Vite
+    // would transform its modules.
+    ...(existsSync(join(ROOT, 'lib', 'browser')) ? [{ urlPath: 'pkg/browser', dir: join(ROOT, 'lib', 'browser'), include: () => true }] : []),
   ];
   const server = await createServer({
     configFile: join(ROOT, 'vite.config.ts'),

@@ -7,11 +7,15 @@
 // lib.add of N distinct photos per dtype instead, its first and last batches' throughput.
 // Run: npx tsx bench/sustained.ts [--dtype q8,fp32] [--workload small,large,text] [--calls N]
 //   [--window N] [--idle ms] [--engines webclip,tjs-2t,ort-2t] [--large-batch N] [--threads N]
-//   [--no-ua-memory] [--library N]
+//   [--no-ua-memory] [--library N] [--webclip-device wasm|auto] [--webclip-module URL] [--no-heap-probe]
 //   --calls: calls per engine (default 100); --window: calls in the first and last windows
 //   (default 10); --idle: pause between calls (default 300 ms, as the issue's report);
 //   --threads: webclip's thread count (default its own: 2 here); --no-ua-memory: skip
-//   measureUserAgentSpecificMemory (about a minute each while ORT's threads sleep).
+//   measureUserAgentSpecificMemory (about a minute each while ORT's threads sleep);
+//   --webclip-module: bench a built webclip instead of the sources, e.g. /pkg/browser/webclip.js
+//   (the package's lib/browser after `npm run build:lib`, served as a static site serves it);
+//   --no-heap-probe: webclip's own worker, not the heap-reading one (a built module always).
+//   BENCH_JS_FLAGS='--no-wasm-deopt …' passes V8 flags to Chromium (bench/browser.ts).
 // Writes bench/out/sustained.md (--library: bench/out/sustained-library.md).
 import { loadavg } from 'node:os';
 import type { Browser, Page } from '@playwright/test';
@@ -46,6 +50,9 @@ const IDLE_MS = Number(arg('--idle') ?? 300);
 const THREADS = arg('--threads') ? count('--threads', 2) : undefined;
 const UA_MEMORY = !process.argv.includes('--no-ua-memory');
 const LIBRARY = arg('--library') ? count('--library', 2000) : undefined;
+/** --webclip-module URL: bench a built webclip (e.g. /pkg/browser/webclip.js) instead of the sources. */
+const WEBCLIP_MODULE = arg('--webclip-module');
+const WEBCLIP_DEVICE = list<'wasm' | 'auto'>('--webclip-device', ['wasm'], ['wasm', 'auto'])[0]!;
 /** Items per call: 8 photos of 600×400 or 8 captions; 12 MP photos 2 at a time, or a run of 100 calls takes half an hour. */
 const BATCH: Record<Workload, number> = { small: 8, pixels: 8, text: 8, image: 8, large: count('--large-batch', 2) };
 
@@ -80,7 +87,16 @@ async function memoryAt(engine: Call): Promise<MemoryAt> {
 
 async function setUp(engine: Call, dtype: BenchDtype, engines: EngineName[]): Promise<void> {
   const t = Date.now();
-  const setup = await engine('setup', { dtype, maxBatch: 8, largeCount: 2, engines, heapProbe: true, ...(THREADS ? { webclipThreads: THREADS } : {}) });
+  const setup = await engine('setup', {
+    dtype,
+    maxBatch: 8,
+    largeCount: 2,
+    engines,
+    heapProbe: WEBCLIP_MODULE === undefined && !process.argv.includes('--no-heap-probe'),
+    webclipDevice: WEBCLIP_DEVICE,
+    ...(WEBCLIP_MODULE ? { webclipModule: WEBCLIP_MODULE } : {}),
+    ...(THREADS ? { webclipThreads: THREADS } : {}),
+  });
   const loads = setup.loads.map((l) => `${l.engine} ${(l.loadMs / 1000).toFixed(1)} s, ${l.threads} thr`).join('; ');
   console.log(`[${dtype}] set up in ${((Date.now() - t) / 1000).toFixed(0)} s (${loads})`);
 }

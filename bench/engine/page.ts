@@ -117,7 +117,7 @@ const tjsWorker = (name: string) => worker<TransformersApi>(new URL('./transform
 /** WASM explicitly: the machine has no GPU, and the comparison is on WASM. */
 const clipOptions = (dtype: BenchDtype, options: Partial<SetupOptions> = {}): ClipOptions => ({
   model: MODEL_URL,
-  device: 'wasm',
+  device: options.webclipDevice ?? 'wasm',
   dtype,
   ...(options.heapProbe ? { workerUrl: new URL('./clip-heap.worker.ts', import.meta.url) } : {}),
   ...(options.webclipThreads ? { threads: options.webclipThreads } : {}),
@@ -157,7 +157,10 @@ async function setup(options: SetupOptions): Promise<SetupResult> {
   for (const engine of options.engines) {
     const t = performance.now();
     if (engine === 'webclip') {
-      s.clip = await createClip(clipOptions(options.dtype, options));
+      const create: typeof createClip = options.webclipModule
+        ? ((await import(/* @vite-ignore */ options.webclipModule)) as { createClip: typeof createClip }).createClip
+        : createClip;
+      s.clip = await create(clipOptions(options.dtype, options));
       const info = s.clip.info as unknown as Record<string, unknown>;
       loads.push({ engine, loadMs: performance.now() - t, threads: Number(info['threads']), detail: JSON.stringify(info) });
     } else if (engine === 'ort-2t' || engine === 'ort-default') {

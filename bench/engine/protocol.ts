@@ -32,6 +32,13 @@ export interface SetupOptions {
   ortExtra?: Record<string, unknown>;
   /** webclip's `threads` option; absent: its own choice. */
   webclipThreads?: number;
+  /** webclip's `device` option; absent: 'wasm'. */
+  webclipDevice?: 'wasm' | 'auto';
+  /**
+   * URL of a built webclip module to bench instead of the sources (e.g. '/pkg/browser/webclip.js',
+   * the package's browser build, its own worker and ORT files); its heap is not readable.
+   */
+  webclipModule?: string;
 }
 
 /** WASM heap bytes of each engine's worker, where known. */
