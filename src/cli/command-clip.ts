@@ -51,6 +51,7 @@ export async function openCommandClip(args: Arguments, io: Io, choice: ClipChoic
     ...(args.dtype === undefined ? {} : { dtype: args.dtype as Dtype }),
     ...(args.device === undefined ? {} : { device: args.device as 'auto' | 'cpu' | 'wasm' }),
     ...(args.cacheDir === undefined ? {} : { cacheDir: args.cacheDir }),
+    ...(args.imageThreads === undefined ? {} : { imageThreads: args.imageThreads }),
     towers: choice.towers,
     onProgress: (event) => {
       if (args.quiet || event.phase !== 'download' || !event.overall) return;

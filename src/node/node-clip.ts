@@ -34,6 +34,11 @@ export interface NodeClipOptions {
   libraryDir?: string;
   /** WASM threads for device 'wasm' (default: the cores, at most 4). */
   threads?: number;
+  /**
+   * Worker threads that read, decode and preprocess photos while the model embeds others
+   * (default: one per core; started with the first photo). 0: on the calling thread, between batches.
+   */
+  imageThreads?: number;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
 }
