@@ -17,7 +17,7 @@ Options for every command that runs the model:
   --model-id ID               the id vectors are recorded under: the one pages load the model as
   --dtype auto|fp32|fp16|q8|q4|q4f16     --device auto|cpu|wasm
   --cache-dir DIR             where downloaded models are kept ($WEBCLIP_CACHE, ~/.cache/webclip)
-  --image-threads N           threads that decode and resize photos (default: one per core;
+  --image-threads N           threads that decode and resize photos (default: one per 2 cores;
                               0: on the main thread, between batches)
   --json                      machine-readable output on standard output
   --quiet, -q                 no progress on standard error

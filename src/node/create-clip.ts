@@ -29,7 +29,8 @@ export async function createClip(options: NodeClipOptions = {}): Promise<NodeCli
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new ClipError('BAD_INPUT', `threads must be a positive integer, got ${String(options.threads)}`);
   }
-  const imageThreads = options.imageThreads ?? availableParallelism();
+  // Each image thread keeps two cores busy (image-job.ts, WORKER_JOBS).
+  const imageThreads = options.imageThreads ?? Math.max(1, Math.floor(availableParallelism() / 2));
   if (!(Number.isInteger(imageThreads) && imageThreads >= 0)) {
     throw new ClipError('BAD_INPUT', `imageThreads must be a whole number, got ${String(options.imageThreads)}`);
   }
@@ -37,6 +38,7 @@ export async function createClip(options: NodeClipOptions = {}): Promise<NodeCli
   const towers = checkTowers(options.towers);
   // Without the image tower no photo is prepared; 0 threads: prepared on this thread.
   const pool = imageThreads > 0 && towers.includes('vision') ? new ImagePool(imageThreads) : undefined;
+  if (options.prepareAhead !== undefined) pool?.prepareAhead(strings(options.prepareAhead, 'prepareAhead'));
   const platform = nodePlatform({ cacheDir: options.cacheDir ?? defaultCacheDir(), ...(pool ? { preparer: pool } : {}) });
   let engine: ClipEngine;
   try {

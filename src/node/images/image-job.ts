@@ -8,9 +8,18 @@ import { ClipError, type ClipErrorCode } from '../../shared/errors';
 import type { ImageTensor } from '../../runtime/engine/engine-platform';
 import { decodeImageBytes } from './sharp-decode';
 
-/** Where a job's image is: a file (read where it is prepared), bytes in a Blob, or RGBA pixels. */
+/**
+ * Photos a worker has in hand at once: one decoding (in libvips, off its thread) while the other
+ * is resampled on it, so one worker keeps two cores busy and holds at most two decoded photos.
+ */
+export const WORKER_JOBS = 2;
+
+/**
+ * Where a job's image is: a file (read where it is prepared; `size`: the bytes it must have, as
+ * the library hashed them), bytes in a Blob, or RGBA pixels.
+ */
 export type JobSource =
-  | { readonly path: string; readonly size: number }
+  | { readonly path: string; readonly size?: number }
   | { readonly blob: Blob }
   | { readonly pixels: { readonly data: Uint8ClampedArray; readonly width: number; readonly height: number } };
 
@@ -20,8 +29,11 @@ export interface ImageJob {
   readonly config: PreprocessorConfig;
 }
 
+/** A tensor, and the size of the file it came from (-1: not a file). */
+export type PreparedSource = ImageTensor & { readonly bytes: number };
+
 export type JobAnswer =
-  | { readonly id: number; readonly ok: true; readonly data: Float32Array; readonly width: number; readonly height: number }
+  | ({ readonly id: number; readonly ok: true } & PreparedSource)
   | { readonly id: number; readonly ok: false; readonly code: ClipErrorCode; readonly message: string };
 
 /** What a worker says besides answers: its module loaded. */
@@ -29,7 +41,7 @@ export interface WorkerNote {
   readonly ready: true;
 }
 
-async function fileBytes(path: string, size: number): Promise<Uint8Array> {
+async function fileBytes(path: string, size: number | undefined): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -37,19 +49,22 @@ async function fileBytes(path: string, size: number): Promise<Uint8Array> {
     throw new ClipError('BAD_IMAGE', `could not read the file: ${String(cause)}`, { cause });
   }
   // The library hashed the bytes it opened; a file rewritten since would be embedded under that hash.
-  if (bytes.length !== size) throw new ClipError('BAD_IMAGE', `the file changed while it was being indexed (${size} bytes, now ${bytes.length})`);
+  if (size !== undefined && bytes.length !== size) throw new ClipError('BAD_IMAGE', `the file changed while it was being indexed (${size} bytes, now ${bytes.length})`);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-async function pixelsOf(source: JobSource): Promise<RgbaPixels> {
-  if ('pixels' in source) return source.pixels;
-  if ('path' in source) return decodeImageBytes(await fileBytes(source.path, source.size));
-  return decodeImageBytes(new Uint8Array(await source.blob.arrayBuffer()));
+async function pixelsOf(source: JobSource): Promise<{ pixels: RgbaPixels; bytes: number }> {
+  if ('pixels' in source) return { pixels: source.pixels, bytes: -1 };
+  if ('path' in source) {
+    const bytes = await fileBytes(source.path, source.size);
+    return { pixels: await decodeImageBytes(bytes), bytes: bytes.length };
+  }
+  return { pixels: await decodeImageBytes(new Uint8Array(await source.blob.arrayBuffer())), bytes: -1 };
 }
 
 /** The model's input tensor for one image; throws ClipError (BAD_IMAGE with the reason) for a bad one. */
-export async function prepareSource(source: JobSource, config: PreprocessorConfig): Promise<ImageTensor> {
-  const pixels = await pixelsOf(source);
+export async function prepareSource(source: JobSource, config: PreprocessorConfig): Promise<PreparedSource> {
+  const { pixels, bytes } = await pixelsOf(source);
   const data = preprocessImage(pixels, config);
-  return { data, ...preprocessedSize(config, pixels.width, pixels.height) };
+  return { data, ...preprocessedSize(config, pixels.width, pixels.height), bytes };
 }

@@ -11,11 +11,13 @@ import type { WireImage } from '../../shared/wire';
 import type { ImagePreparer, ImageTensor } from '../../runtime/engine/engine-platform';
 import { fetchImage } from '../../runtime/images/image-decoder';
 import { filePathOf } from './image-input';
-import { prepareSource, type ImageJob, type JobAnswer, type JobSource, type WorkerNote } from './image-job';
+import { prepareSource, WORKER_JOBS, type ImageJob, type JobAnswer, type JobSource, type PreparedSource, type WorkerNote } from './image-job';
 import { loadSharp } from './sharp-loader';
 
-/** Jobs posted to one worker at once: the one it works on, and one it starts while the main thread is busy in a batch. */
-const BACKLOG = 2;
+/** Jobs posted to one worker at once: those in hand, and one to start while the main thread is busy in a batch. */
+const BACKLOG = WORKER_JOBS + 1;
+/** Photos prepared ahead while the model loads, at most: two batches (a wrong guess costs as many decodes). */
+export const MAX_AHEAD = 16;
 
 /** How a worker is started: a module file, or (eval) code that loads one. */
 export interface WorkerModule {
@@ -39,7 +41,7 @@ interface Job {
   readonly id: number;
   readonly source: JobSource;
   readonly config: PreprocessorConfig;
-  readonly resolve: (tensor: ImageTensor) => void;
+  readonly resolve: (prepared: PreparedSource) => void;
   readonly reject: (error: ClipError) => void;
   settled: boolean;
   forget?: () => void;
@@ -47,7 +49,7 @@ interface Job {
 
 interface Thread {
   readonly worker: Worker;
-  /** Posted to it and not yet answered, in the order it answers them. */
+  /** Posted to it and not yet answered. */
   readonly jobs: Job[];
   /** Its module loaded (the 'ready' note): a failure after that is a photo's, before it the pool's. */
   ready: boolean;
@@ -62,6 +64,10 @@ export class ImagePool implements ImagePreparer {
   private closed = false;
   /** Why no worker could start; photos are then prepared on this thread. */
   private brokenBecause: string | undefined;
+  /** Files to prepare once the model's preprocessing is known (begin), before they are asked for. */
+  private aheadPaths: string[] = [];
+  /** Those being prepared or done, by path, with the preprocessing they were prepared for. */
+  private readonly ahead = new Map<string, { config: PreprocessorConfig; prepared: Promise<PreparedSource> }>();
 
   constructor(
     /** Worker threads at most (started as photos come). */
@@ -82,15 +88,56 @@ export class ImagePool implements ImagePreparer {
     return this.brokenBecause;
   }
 
+  /**
+   * Files the caller will ask for first (the first photos of a new library): prepared as soon as
+   * the engine knows the model's preprocessing, while its sessions are still being built.
+   */
+  prepareAhead(paths: readonly string[]): void {
+    this.aheadPaths = paths.slice(0, MAX_AHEAD);
+  }
+
+  /** The engine's preprocessing is known: the files given to prepareAhead start now. */
+  async begin(config: PreprocessorConfig): Promise<void> {
+    const paths = this.aheadPaths;
+    this.aheadPaths = [];
+    if (paths.length === 0 || this.closed) return;
+    await loadSharp().catch(() => undefined); // a missing sharp is each photo's error, later
+    for (const path of paths) {
+      const prepared = this.submit({ path }, config, undefined);
+      prepared.catch(() => undefined); // a failure is found again when the photo is asked for
+      this.ahead.set(path, { config, prepared });
+    }
+  }
+
   async prepare(image: WireImage, config: PreprocessorConfig, signal: AbortSignal | undefined): Promise<ImageTensor> {
     if (signal?.aborted) throw abortError(signal, 'embedding');
     if (this.closed) throw new ClipError('ABORTED', 'this Clip was disposed');
     const source = await sourceOf(image, signal);
+    const early = 'path' in source ? await this.takeAhead(source.path, source.size, config) : undefined;
+    if (early) return early;
+    const { data, width, height } = await this.submit(source, config, signal);
+    return { data, width, height };
+  }
+
+  /**
+   * The file's tensor if it was prepared ahead, from the bytes the library has since hashed (the
+   * same size: a file rewritten in between is as likely as between hashing and decoding).
+   */
+  private async takeAhead(path: string, size: number | undefined, config: PreprocessorConfig): Promise<ImageTensor | undefined> {
+    const ahead = this.ahead.get(path);
+    if (!ahead || ahead.config !== config) return undefined;
+    this.ahead.delete(path);
+    const prepared = await ahead.prepared.catch(() => undefined);
+    if (!prepared || (size !== undefined && prepared.bytes !== size)) return undefined;
+    return { data: prepared.data, width: prepared.width, height: prepared.height };
+  }
+
+  private async submit(source: JobSource, config: PreprocessorConfig, signal: AbortSignal | undefined): Promise<PreparedSource> {
     if (this.brokenBecause !== undefined) return prepareSource(source, config);
     // sharp stays loaded for the process' life only if the main thread holds it too: a worker
     // that unloads libvips' shared libraries as it exits can crash the others.
     await loadSharp();
-    return new Promise<ImageTensor>((resolve, reject) => {
+    return new Promise<PreparedSource>((resolve, reject) => {
       const job: Job = { id: this.nextId++, source, config, resolve, reject, settled: false };
       if (signal) {
         const onAbort = () => this.settle(job, abortError(signal, 'embedding'));
@@ -109,6 +156,7 @@ export class ImagePool implements ImagePreparer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.ahead.clear();
     const closed = new ClipError('ABORTED', 'this Clip was disposed');
     for (const job of [...this.waiting, ...this.threads.flatMap((t) => t.jobs)]) this.settle(job, closed);
     await Promise.all(
@@ -123,7 +171,7 @@ export class ImagePool implements ImagePreparer {
     );
   }
 
-  private settle(job: Job, outcome: ImageTensor | ClipError): void {
+  private settle(job: Job, outcome: PreparedSource | ClipError): void {
     if (job.settled) return;
     job.settled = true;
     job.forget?.();
@@ -167,12 +215,11 @@ export class ImagePool implements ImagePreparer {
       thread.ready = true;
       return;
     }
-    const job = thread.jobs.shift();
+    const at = thread.jobs.findIndex((j) => j.id === message.id);
+    const [job] = at >= 0 ? thread.jobs.splice(at, 1) : [];
     // An idle pool never keeps the process alive; a closing one does, until its threads are gone.
     if (thread.jobs.length === 0 && !this.closed) thread.worker.unref();
-    if (job && job.id === message.id) {
-      this.settle(job, message.ok ? { data: message.data, width: message.width, height: message.height } : new ClipError(message.code, message.message));
-    }
+    if (job) this.settle(job, message.ok ? { data: message.data, width: message.width, height: message.height, bytes: message.bytes } : new ClipError(message.code, message.message));
     this.pump();
   }
 
@@ -191,10 +238,11 @@ export class ImagePool implements ImagePreparer {
       for (const job of [...thread.jobs, ...this.waiting]) this.prepareHere(job);
       return;
     }
-    // The photo it was on is what it died of; the one waiting behind it goes to another worker.
-    const [current, ...rest] = thread.jobs;
-    if (current) this.settle(current, new ClipError('BAD_IMAGE', `the image worker stopped on this image: ${reason}`, { cause: error }));
-    this.waiting.unshift(...rest.filter((j) => !j.settled));
+    // One of the photos in its hands is what it died of (which, it cannot say): they fail; the
+    // ones still waiting there go to another worker.
+    const inHand = thread.jobs.slice(0, WORKER_JOBS);
+    for (const job of inHand) this.settle(job, new ClipError('BAD_IMAGE', `the image worker stopped while preparing this image: ${reason}`, { cause: error }));
+    this.waiting.unshift(...thread.jobs.slice(WORKER_JOBS).filter((j) => !j.settled));
     this.pump();
   }
 

@@ -1,8 +1,8 @@
 // A worker thread of webclip/node's image pool (image-pool.ts): prepares the photos it is sent
-// (image-job.ts), one at a time, and answers each with its tensor or its failure's code and message.
+// (image-job.ts) and answers each with its tensor or its failure's code and message.
 import { parentPort } from 'node:worker_threads';
 import { ClipError } from '../../shared/errors';
-import { prepareSource, type ImageJob, type JobAnswer, type WorkerNote } from './image-job';
+import { prepareSource, WORKER_JOBS, type ImageJob, type JobAnswer, type WorkerNote } from './image-job';
 
 async function answer({ id, source, config }: ImageJob): Promise<void> {
   let reply: JobAnswer;
@@ -16,17 +16,28 @@ async function answer({ id, source, config }: ImageJob): Promise<void> {
   parentPort!.postMessage(reply, reply.ok ? [reply.data.buffer as ArrayBuffer] : []);
 }
 
-// One at a time, in arrival order: the pool queues a second job here so that this thread has
-// work while the main thread is busy in a batch, and memory stays at one decoded photo. On
-// 'close' the photo in hand is finished, the rest dropped, and the thread ends.
-let queue = Promise.resolve();
+// Jobs beyond WORKER_JOBS wait here, so that this thread has work while the main thread is busy
+// in a batch. On 'close' the photos in hand are finished, the rest dropped, and the thread ends.
+const queued: ImageJob[] = [];
+let inHand = 0;
 let closing = false;
+function next(): void {
+  while (inHand < WORKER_JOBS && queued.length > 0) {
+    inHand++;
+    void answer(queued.shift()!).finally(() => {
+      inHand--;
+      next();
+    });
+  }
+  if (closing && inHand === 0) parentPort!.close();
+}
 parentPort!.on('message', (message: ImageJob | { close: true }) => {
   if ('close' in message) {
     closing = true;
-    queue = queue.then(() => parentPort!.close());
-    return;
+    queued.length = 0;
+  } else if (!closing) {
+    queued.push(message);
   }
-  queue = queue.then(() => (closing ? undefined : answer(message)));
+  next();
 });
 parentPort!.postMessage({ ready: true } satisfies WorkerNote);

@@ -29,6 +29,8 @@ export interface ImageTensor {
 /** Decoding and preprocessing as one step, somewhere else than the engine's thread. */
 export interface ImagePreparer {
   prepare(image: WireImage, config: PreprocessorConfig, signal: AbortSignal | undefined): Promise<ImageTensor>;
+  /** The model's preprocessing, known before its sessions are built: work ahead may start. */
+  begin?(config: PreprocessorConfig): Promise<void>;
   /** Images the engine hands it at once (what keeps its threads busy; each waiting one is only a reference). */
   readonly slots: number;
 }

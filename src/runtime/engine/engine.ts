@@ -138,6 +138,8 @@ export class ClipEngine {
       const rules = familyOf(config, folders.paired ? undefined : tokenizerConfig);
       const text = withText ? await TextTower.load(folders, rules, tokenizerJson, tokenizerConfig) : null;
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
+      // Node: photos asked for ahead are prepared on worker threads while the sessions build.
+      if (towers.includes('vision')) await platform.preparer?.begin?.(preprocessor);
       const imageSide = preprocessor.crop?.width ?? (preprocessor.resize?.kind === 'exact' ? preprocessor.resize.width : undefined);
       const sessions = await platform.createSessions({
         files: folders.towerFiles(model.dtypes),
@@ -268,6 +270,9 @@ export class ClipEngine {
         },
         signal,
         onBatch: (done, total) => onProgress?.({ phase: 'embed', loaded: done, total }),
+        // Worker threads prepare a 12 MP photo in about the time a batch of 8 runs: a second
+        // batch in hand keeps them busy while the first one's slowest photos finish.
+        ahead: this.images.preparer ? 2 : 1,
       });
     } finally {
       // Prepared but never run (an abort, a failed batch): no longer held either.
