@@ -7,6 +7,7 @@ import type { EnginePlatform, ImagePreparer } from '../runtime/engine/engine-pla
 import { ModelSessions } from '../runtime/backend/model-sessions';
 import { CpuSessions } from './backend/cpu-sessions';
 import { NODE_WASM_BASE, prepareOrtForNode } from './backend/ort-web-node';
+import { digestBlob } from './images/blob-digest';
 import { decodeNodeImage } from './images/node-decode';
 import { CacheFiles } from './model/cache-files';
 import { FolderFiles } from './model/folder-files';
@@ -35,6 +36,7 @@ export function nodePlatform({ cacheDir, retries, preparer }: NodePlatformOption
       return ModelSessions.create({ ...options, wasmBaseUrl: NODE_WASM_BASE });
     },
     decode: decodeNodeImage,
+    digest: digestBlob,
     ...(preparer ? { preparer } : {}),
     webgpuExists: () => false,
   };

@@ -137,6 +137,8 @@ export class ImagePool implements ImagePreparer {
     // sharp stays loaded for the process' life only if the main thread holds it too: a worker
     // that unloads libvips' shared libraries as it exits can crash the others.
     await loadSharp();
+    // Aborted while the above was awaited: the listener below would never hear it.
+    if (signal?.aborted) throw abortError(signal, 'embedding');
     return new Promise<PreparedSource>((resolve, reject) => {
       const job: Job = { id: this.nextId++, source, config, resolve, reject, settled: false };
       if (signal) {
@@ -234,8 +236,9 @@ export class ImagePool implements ImagePreparer {
       // will: the same pixels, prepared on this thread, only slower.
       this.brokenBecause = reason;
       process.emitWarning(`webclip/node's image worker could not start (${reason}); photos are prepared on the main thread`, { code: 'WEBCLIP_IMAGE_WORKER' });
-      for (const t of this.threads.splice(0)) void t.worker.terminate();
-      for (const job of [...thread.jobs, ...this.waiting]) this.prepareHere(job);
+      const others = this.threads.splice(0);
+      for (const t of others) void t.worker.terminate(); // none of them loaded its module either
+      for (const job of [...thread.jobs, ...others.flatMap((t) => t.jobs), ...this.waiting]) this.prepareHere(job);
       return;
     }
     // One of the photos in its hands is what it died of (which, it cannot say): they fail; the

@@ -5,6 +5,7 @@ import type { RgbaPixels } from '../../core/image/resample';
 import type { ResolvedModel, WireImage } from '../../shared/wire';
 import { ModelSessions, type SessionsOptions } from '../backend/model-sessions';
 import { decodeWireImage } from '../images/image-decoder';
+import type { BlobDigest } from '../images/image-identity';
 import { ModelStore, type ReadOptions, type StoreHooks } from '../model-store/model-store';
 
 /** A model's files as the engine reads them: ModelStore (IndexedDB) here, folders in webclip/node. */
@@ -45,6 +46,8 @@ export interface EnginePlatform {
    * `decode` and preprocesses on its own thread.
    */
   preparer?: ImagePreparer;
+  /** How a library hashes a photo's Blob (image-identity.ts): webclip/node streams it. */
+  digest?: BlobDigest;
   /** Whether a WebGPU start is possible (a start then cannot know its files before the configs). */
   webgpuExists(): boolean;
 }

@@ -96,7 +96,7 @@ export class ClipEngine {
     /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
     textFiles: ReadonlyMap<Dtype, string>,
     private readonly observer: EngineObserver | undefined,
-    private readonly images: Pick<EnginePlatform, 'decode' | 'preparer'>,
+    private readonly images: Pick<EnginePlatform, 'decode' | 'preparer' | 'digest'>,
     /** The towers started (`towers` option). */
     readonly towers: readonly Tower[],
   ) {
@@ -187,6 +187,11 @@ export class ClipEngine {
       await folders.discard();
       throw error;
     }
+  }
+
+  /** How libraries hash photos here (undefined: image-identity.ts' default). */
+  get digest(): EnginePlatform['digest'] {
+    return this.images.digest;
   }
 
   get info(): ClipInfo {
