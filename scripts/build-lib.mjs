@@ -16,9 +16,10 @@ rmSync('lib', { recursive: true, force: true });
 run(bin('vite'), ['build', '-c', 'vite.package.config.ts', '--logLevel', 'warn']);
 run(bin('vite'), ['build', '-c', 'vite.package.config.ts', '--mode', 'browser', '--logLevel', 'warn']);
 // Node's build: ES modules with every package left an import (onnxruntime-node, sharp,
-// onnxruntime-web… resolve from the app's node_modules), chunks shared by the two entries.
+// onnxruntime-web… resolve from the app's node_modules), chunks shared by the entries. The
+// image worker is an entry of its own: image-pool.ts starts lib/node/image-worker.js by name.
 await build({
-  entryPoints: { index: 'src/node/index.ts', webclip: 'src/cli/webclip.ts' },
+  entryPoints: { index: 'src/node/index.ts', webclip: 'src/cli/webclip.ts', 'image-worker': 'src/node/images/image-worker.ts' },
   outdir: 'lib/node',
   bundle: true,
   splitting: true,

@@ -15,6 +15,7 @@ const OPTIONS = {
   vocabulary: { type: 'string' },
   storage: { type: 'string' },
   'cache-dir': { type: 'string' },
+  'image-threads': { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -35,6 +36,7 @@ export interface Arguments {
   readonly vocabulary?: readonly string[];
   readonly storage?: string;
   readonly cacheDir?: string;
+  readonly imageThreads?: number;
   readonly json: boolean;
   readonly quiet: boolean;
   readonly help: boolean;
@@ -73,6 +75,7 @@ export function parseArguments(argv: readonly string[]): Arguments {
     ...optional('vocabulary', values.vocabulary?.split(',').map((t) => t.trim()).filter(Boolean)),
     ...optional('storage', values.storage),
     ...optional('cacheDir', values['cache-dir']),
+    ...optional('imageThreads', number(values['image-threads'], 'image-threads', (n) => Number.isInteger(n) && n >= 0)),
     json: values.json ?? false,
     quiet: values.quiet ?? false,
     help: values.help ?? false,

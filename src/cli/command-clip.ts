@@ -39,6 +39,8 @@ export interface ClipChoice {
   /** The id vectors are recorded under (index: --model-id; queries: the library's). */
   readonly modelId: string | undefined;
   readonly towers: readonly Tower[];
+  /** Photos to prepare while the model loads (index, into a new library). */
+  readonly prepareAhead?: readonly string[];
 }
 
 export async function openCommandClip(args: Arguments, io: Io, choice: ClipChoice): Promise<NodeClip> {
@@ -51,7 +53,9 @@ export async function openCommandClip(args: Arguments, io: Io, choice: ClipChoic
     ...(args.dtype === undefined ? {} : { dtype: args.dtype as Dtype }),
     ...(args.device === undefined ? {} : { device: args.device as 'auto' | 'cpu' | 'wasm' }),
     ...(args.cacheDir === undefined ? {} : { cacheDir: args.cacheDir }),
+    ...(args.imageThreads === undefined ? {} : { imageThreads: args.imageThreads }),
     towers: choice.towers,
+    ...(choice.prepareAhead ? { prepareAhead: choice.prepareAhead } : {}),
     onProgress: (event) => {
       if (args.quiet || event.phase !== 'download' || !event.overall) return;
       const now = performance.now();

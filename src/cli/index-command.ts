@@ -3,6 +3,7 @@
 // ones gone; Ctrl-C keeps what is done, in a complete file; a bad photo is reported and skipped.
 import { resolve } from 'node:path';
 import { ClipError } from '../shared/errors';
+import { MAX_AHEAD } from '../node/images/image-pool';
 import type { AddResult, VectorStorage } from '../shared/library';
 import type { Arguments } from './arguments';
 import { EXIT, UsageError } from './cli-error';
@@ -35,6 +36,9 @@ export async function indexCommand(args: Arguments, io: Io, signal: AbortSignal)
     // A re-run records vectors under the id the file has, unless told another.
     modelId: args.modelId ?? (args.model === undefined ? existing?.model : undefined),
     towers: ['vision'], // indexing never runs the text tower
+    // A new library embeds every photo, the first ones first: they are decoded while the model
+    // loads. (A re-run's first photos are likely unchanged: decoding them would be wasted.)
+    ...(existing ? {} : { prepareAhead: photos.slice(0, MAX_AHEAD).map((p) => p.path) }),
   });
   let summary: IndexSummary;
   try {

@@ -19,6 +19,8 @@ function packageVersion(): string {
   }
 }
 
+const SAME_SIGNAL_MS = 1000;
+
 export async function runCommand(argv: readonly string[], io: Io, signal: AbortSignal): Promise<number> {
   let args: Arguments;
   try {
@@ -60,8 +62,15 @@ export async function runCommand(argv: readonly string[], io: Io, signal: AbortS
 /** The process: Ctrl-C (or SIGTERM) asks the command to stop; a second one exits at once. */
 export async function main(): Promise<void> {
   const stop = new AbortController();
+  let stoppedAt = 0;
   const onSignal = () => {
-    if (stop.signal.aborted) process.exit(EXIT.interrupted);
+    if (stop.signal.aborted) {
+      // Run by `webclip index` again (huge-pages.ts), a terminal's Ctrl-C comes twice: directly
+      // and passed on. Two within a second are that one.
+      if (performance.now() - stoppedAt > SAME_SIGNAL_MS) process.exit(EXIT.interrupted);
+      return;
+    }
+    stoppedAt = performance.now();
     process.stderr.write('\nstopping after the photos in hand (Ctrl-C again to quit now)…\n');
     stop.abort();
   };

@@ -3,7 +3,7 @@ export const USAGE = `webclip: CLIP embeddings of photos, from the command line 
 
   webclip index FOLDER --out FILE.webclip   embed every photo under FOLDER (again: only new or
                                             changed ones; photos gone are dropped)
-      [--model ID|URL|FOLDER] [--model-id ID] [--storage float32|int8]
+      [--model ID|URL|FOLDER] [--model-id ID] [--storage float32|int8] [--image-threads N]
   webclip search FILE "a sentence" [-k 10]  photos ranked by a sentence
   webclip similar FILE PHOTO_ID|IMAGE [-k 10]
   webclip tag FILE [PHOTO_ID|IMAGE] [--vocabulary a,b,c] [-k 5] [--threshold 0.5]
@@ -17,6 +17,8 @@ Options for every command that runs the model:
   --model-id ID               the id vectors are recorded under: the one pages load the model as
   --dtype auto|fp32|fp16|q8|q4|q4f16     --device auto|cpu|wasm
   --cache-dir DIR             where downloaded models are kept ($WEBCLIP_CACHE, ~/.cache/webclip)
+  --image-threads N           threads that decode and resize photos (default: one per 2 cores;
+                              0: on the main thread, between batches)
   --json                      machine-readable output on standard output
   --quiet, -q                 no progress on standard error
 

@@ -11,6 +11,11 @@ export interface PipelineOptions<T> {
   signal?: AbortSignal | undefined;
   /** Called after each batch with the number of inputs finished (answered or failed). */
   onBatch?: ((done: number, total: number) => void) | undefined;
+  /**
+   * Batches being prepared while one runs (default 1). Two keep threads that prepare slower than
+   * inference busy across a batch's last, slowest inputs.
+   */
+  ahead?: number;
 }
 
 export interface PipelineResult {
@@ -26,8 +31,9 @@ function asFailure(index: number, error: unknown): ClipFailure {
 type Settled<T> = { ok: true; value: T } | { ok: false; failure: ClipFailure };
 
 export async function runPipeline<T>(count: number, options: PipelineOptions<T>): Promise<PipelineResult> {
-  const { batchSize, prepare, run, signal, onBatch } = options;
+  const { batchSize, prepare, run, signal, onBatch, ahead = 1 } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ClipError('BAD_INPUT', `batch size must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(ahead) || ahead < 1) throw new ClipError('BAD_INPUT', `ahead must be a positive integer, got ${ahead}`);
   const embeddings: (Float32Array | undefined)[] = new Array<Float32Array | undefined>(count).fill(undefined);
   const failures: ClipFailure[] = [];
   const prepareBatch = (start: number): Promise<Settled<T>[]> => {
@@ -43,14 +49,19 @@ export async function runPipeline<T>(count: number, options: PipelineOptions<T>)
     return Promise.all(jobs);
   };
 
-  let next = count > 0 ? prepareBatch(0) : undefined;
+  const preparing: Promise<Settled<T>[]>[] = [];
+  let unprepared = 0;
+  const prepareAhead = (): void => {
+    for (; preparing.length < ahead && unprepared < count; unprepared += batchSize) preparing.push(prepareBatch(unprepared));
+  };
+  prepareAhead();
   for (let start = 0; start < count; start += batchSize) {
     if (signal?.aborted) throw abortError(signal, 'embedding');
-    const settled = await next!;
+    const settled = await preparing.shift()!;
     if (signal?.aborted) throw abortError(signal, 'embedding');
     // Start preparing the next batch now: decoding happens off this thread and overlaps
     // with inference of the current batch.
-    next = start + batchSize < count ? prepareBatch(start + batchSize) : undefined;
+    prepareAhead();
     const ready: T[] = [];
     const slots: number[] = [];
     settled.forEach((s, k) => {

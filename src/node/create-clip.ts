@@ -6,6 +6,7 @@ import { ClipError } from '../shared/errors';
 import { checkTowers } from '../core/model/model-files';
 import { ClipEngine } from '../runtime/engine/engine';
 import { nodePlatform } from './engine-platform';
+import { ImagePool } from './images/image-pool';
 import { toWireImage, toWireImages } from './images/image-input';
 import { NodeLibraries } from './library/node-libraries';
 import { defaultCacheDir, resolveNodeModel } from './model/node-model';
@@ -28,21 +29,35 @@ export async function createClip(options: NodeClipOptions = {}): Promise<NodeCli
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new ClipError('BAD_INPUT', `threads must be a positive integer, got ${String(options.threads)}`);
   }
+  // Each image thread keeps two cores busy (image-job.ts, WORKER_JOBS).
+  const imageThreads = options.imageThreads ?? Math.max(1, Math.floor(availableParallelism() / 2));
+  if (!(Number.isInteger(imageThreads) && imageThreads >= 0)) {
+    throw new ClipError('BAD_INPUT', `imageThreads must be a whole number, got ${String(options.imageThreads)}`);
+  }
   const model = resolveNodeModel(options.model, options.modelId);
   const towers = checkTowers(options.towers);
-  const platform = nodePlatform({ cacheDir: options.cacheDir ?? defaultCacheDir() });
-  const engine = await ClipEngine.load(
-    {
-      model,
-      device: device === 'auto' ? 'cpu' : device,
-      dtype,
-      numThreads: options.threads ?? Math.min(4, availableParallelism()),
-      towers,
-    },
-    { signal: options.signal, onProgress: options.onProgress },
-    {},
-    platform,
-  );
+  // Without the image tower no photo is prepared; 0 threads: prepared on this thread.
+  const pool = imageThreads > 0 && towers.includes('vision') ? new ImagePool(imageThreads) : undefined;
+  if (options.prepareAhead !== undefined) pool?.prepareAhead(strings(options.prepareAhead, 'prepareAhead'));
+  const platform = nodePlatform({ cacheDir: options.cacheDir ?? defaultCacheDir(), ...(pool ? { preparer: pool } : {}) });
+  let engine: ClipEngine;
+  try {
+    engine = await ClipEngine.load(
+      {
+        model,
+        device: device === 'auto' ? 'cpu' : device,
+        dtype,
+        numThreads: options.threads ?? Math.min(4, availableParallelism()),
+        towers,
+      },
+      { signal: options.signal, onProgress: options.onProgress },
+      {},
+      platform,
+    );
+  } catch (error) {
+    await pool?.close();
+    throw error;
+  }
   const libraries = new NodeLibraries(engine, resolve(options.libraryDir ?? '.'));
   let disposed = false;
   const live = (): ClipEngine => {
@@ -77,7 +92,7 @@ export async function createClip(options: NodeClipOptions = {}): Promise<NodeCli
       try {
         await libraries.closeAll();
       } finally {
-        await engine.dispose();
+        await Promise.all([engine.dispose(), pool?.close()]);
       }
     },
   };

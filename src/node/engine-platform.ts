@@ -3,10 +3,11 @@
 // exact kernels), images decoded by sharp as PIL decodes them.
 import { fileURLToPath } from 'node:url';
 import { ClipError } from '../shared/errors';
-import type { EnginePlatform } from '../runtime/engine/engine-platform';
+import type { EnginePlatform, ImagePreparer } from '../runtime/engine/engine-platform';
 import { ModelSessions } from '../runtime/backend/model-sessions';
 import { CpuSessions } from './backend/cpu-sessions';
 import { NODE_WASM_BASE, prepareOrtForNode } from './backend/ort-web-node';
+import { digestBlob } from './images/blob-digest';
 import { decodeNodeImage } from './images/node-decode';
 import { CacheFiles } from './model/cache-files';
 import { FolderFiles } from './model/folder-files';
@@ -16,9 +17,11 @@ export interface NodePlatformOptions {
   readonly cacheDir: string;
   /** Download retries and the first backoff (tests shorten them). */
   readonly retries?: { retries?: number; backoffMs?: number };
+  /** Worker threads that decode and preprocess (image-pool.ts); without, the engine does it on this thread. */
+  readonly preparer?: ImagePreparer;
 }
 
-export function nodePlatform({ cacheDir, retries }: NodePlatformOptions): EnginePlatform {
+export function nodePlatform({ cacheDir, retries, preparer }: NodePlatformOptions): EnginePlatform {
   return {
     async openStore(model) {
       if (model.source.kind !== 'url') throw new ClipError('BAD_INPUT', 'webclip/node reads models from folders or URLs');
@@ -33,6 +36,8 @@ export function nodePlatform({ cacheDir, retries }: NodePlatformOptions): Engine
       return ModelSessions.create({ ...options, wasmBaseUrl: NODE_WASM_BASE });
     },
     decode: decodeNodeImage,
+    digest: digestBlob,
+    ...(preparer ? { preparer } : {}),
     webgpuExists: () => false,
   };
 }

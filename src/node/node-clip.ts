@@ -34,6 +34,18 @@ export interface NodeClipOptions {
   libraryDir?: string;
   /** WASM threads for device 'wasm' (default: the cores, at most 4). */
   threads?: number;
+  /**
+   * Worker threads that read, decode and preprocess photos while the model embeds others, each
+   * with two photos in hand (one decoding, one resampling): default one per two cores, started
+   * with the first photo. 0: on the calling thread, between batches.
+   */
+  imageThreads?: number;
+  /**
+   * Paths of the first photos this Clip will embed (e.g. a new library's first files): the image
+   * threads read, decode and preprocess up to 16 of them while the model loads. A hint: a path
+   * never asked for costs its decoding, nothing else.
+   */
+  prepareAhead?: readonly string[];
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
 }

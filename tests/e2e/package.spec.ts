@@ -6,7 +6,7 @@
 // optional peers: `npx webclip index` + `search` + `export`, and `import { createClip } from
 // 'webclip/node'`.
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -137,7 +137,7 @@ test('the tarball holds the built modules, types and the self-contained folder; 
     'package/lib/types/src/index.d.ts', 'package/lib/types/src/element/index.d.ts', 'package/lib/types/src/shared/worker-api.d.ts',
     'package/lib/browser/element.js', 'package/lib/browser/webclip.js', 'package/lib/browser/ort/ort-wasm-simd-threaded.wasm',
     'package/lib/browser/ort/ort-wasm-simd-threaded.asyncify.wasm', 'package/README.md',
-    'package/lib/node/index.js', 'package/lib/node/webclip.js', 'package/lib/types/src/node/index.d.ts']) {
+    'package/lib/node/index.js', 'package/lib/node/webclip.js', 'package/lib/node/image-worker.js', 'package/lib/types/src/node/index.d.ts']) {
     expect(files).toContain(f);
   }
   expect(files.filter((f) => /^package\/(src|tests|workers|bench|scripts)\//.test(f))).toEqual([]);
@@ -265,7 +265,15 @@ test('in Node, from the same install: npx webclip index, search and export, and 
   cpSync(join(fixtureDir, 'tiny-clip-inputs'), join(dir, 'photos', 'inputs'), { recursive: true, filter: (f) => !f.endsWith('.json') });
 
   const webclip = (...args: string[]) => sh('npx', ['--no-install', 'webclip', ...args], dir);
-  const indexed = JSON.parse(webclip('index', 'photos', '--model', 'model', '--dtype', 'fp32', '--out', 'photos.webclip', '--json'));
+  const index = spawnSync('npx', ['--no-install', 'webclip', 'index', 'photos', '--model', 'model', '--dtype', 'fp32', '--out', 'photos.webclip', '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+  expect(index.status, index.stderr).toBe(0);
+  // The installed package starts its image worker (lib/node/image-worker.js), not the fallback on the main thread.
+  expect(index.stderr).not.toMatch(/image worker could not start/);
+  const indexed = JSON.parse(index.stdout);
   expect(indexed).toMatchObject({ added: reference.images.length, photos: reference.images.length, failed: [] });
   const query = reference.texts[0]!;
   const hits = JSON.parse(webclip('search', 'photos.webclip', query.text, '-k', '2', '--json')) as { id: string; score: number }[];

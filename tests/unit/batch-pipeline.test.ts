@@ -56,6 +56,30 @@ describe('runPipeline', () => {
     expect(events.indexOf('prepare 2')).toBeLessThan(events.indexOf('run 0,1 end'));
   });
 
+  it('with ahead: 2, prepares the two batches after the one running, in order, and answers as before', async () => {
+    const events: string[] = [];
+    const { embeddings } = await runPipeline<number>(8, {
+      batchSize: 2,
+      ahead: 2,
+      prepare: async (i) => {
+        events.push(`prepare ${i}`);
+        return i;
+      },
+      run: async (batch) => {
+        events.push(`run ${batch.join(',')} start`);
+        await new Promise((r) => setTimeout(r, 5));
+        events.push(`run ${batch.join(',')} end`);
+        return batch.map(vec);
+      },
+    });
+    expect(embeddings.map((v) => v![0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Batches 2 and 3 (inputs 2..5) are being prepared while batch 1 runs; batch 4 only after it.
+    expect(events.indexOf('prepare 5')).toBeLessThan(events.indexOf('run 0,1 end'));
+    expect(events.indexOf('prepare 6')).toBeGreaterThan(events.indexOf('run 0,1 end'));
+    expect(events.filter((e) => e.startsWith('prepare'))).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `prepare ${i}`));
+    await expect(runPipeline<number>(1, { batchSize: 1, ahead: 0, prepare: async (i) => i, run: async (b) => b.map(vec) })).rejects.toSatisfy((e) => isClipError(e, 'BAD_INPUT'));
+  });
+
   it('stops between batches when aborted, with ABORTED', async () => {
     const controller = new AbortController();
     let runs = 0;

@@ -28,7 +28,8 @@ const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"
 
 function resolveFile(from: string, specifier: string): string {
   const base = join(dirname(from), specifier);
-  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')]) {
+  // A built module's name ('./image-worker.js', beside its chunk in lib/node/) is its source's.
+  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts'), base.replace(/\.js$/, '.ts')]) {
     try {
       if (statSync(candidate).isFile()) return relative(ROOT, candidate);
     } catch {

@@ -13,11 +13,19 @@ export type NodeImageInput =
 
 const failed = (message: string): WireImage => ({ kind: 'failed', code: 'BAD_IMAGE', message });
 
+/** The file behind each Blob opened from a path: Node cannot post a file-backed Blob to a worker thread, a path it can. */
+const filePaths = new WeakMap<Blob, string>();
+
+/** The path a Blob was opened from here, if it was. */
+export const filePathOf = (blob: Blob): string | undefined => filePaths.get(blob);
+
 export async function toWireImage(input: NodeImageInput): Promise<WireImage> {
   if (typeof input === 'string') {
     if (/^https?:\/\//i.test(input)) return { kind: 'url', url: input };
     try {
-      return { kind: 'blob', blob: await openAsBlob(input) };
+      const blob = await openAsBlob(input);
+      filePaths.set(blob, input);
+      return { kind: 'blob', blob };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       return failed(code === 'ENOENT' ? `no file ${input}` : `could not open ${input}: ${String(error)}`);

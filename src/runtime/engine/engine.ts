@@ -20,7 +20,7 @@ import type { SessionTestHooks } from '../backend/model-sessions';
 import { DownloadProgress } from '../model-store/download-progress';
 import type { StoreHooks } from '../model-store/model-store';
 import { towerFilesToPrefetch } from '../model-store/tower-prefetch';
-import { BROWSER_PLATFORM, type EnginePlatform, type EngineSessions } from './engine-platform';
+import { BROWSER_PLATFORM, type EnginePlatform, type EngineSessions, type ImageTensor } from './engine-platform';
 import { LabelEmbeddings } from './label-embeddings';
 import { ModelFolders } from './model-folders';
 import { TextTower } from './text-tower';
@@ -74,15 +74,8 @@ function embeddingDim(config: unknown, declared: number | undefined, projected: 
   return dim;
 }
 
-/** One preprocessed image: a float32 [3, height, width] tensor. */
-interface ImageTensor {
-  readonly data: Float32Array;
-  readonly width: number;
-  readonly height: number;
-}
-
 export class ClipEngine {
-  private readonly decodeSlot = createLimiter(DECODE_SLOTS);
+  private readonly decodeSlot: ReturnType<typeof createLimiter>;
   /** Label and prompt embeddings, cached (and stored in IndexedDB where asked). */
   readonly labels: LabelEmbeddings;
 
@@ -93,7 +86,8 @@ export class ClipEngine {
     private readonly rules: FamilyRules,
     /** How classify and tags score; null: a SigLIP whose trained constants are unknown. */
     readonly scoring: ScoreRule | null,
-    private readonly text: TextTower,
+    /** null: started without the text tower (`towers`). */
+    private readonly text: TextTower | null,
     /** A pair's text tower (its id), when the model is one. */
     private readonly textModel: string | undefined,
     private readonly preprocessor: PreprocessorConfig,
@@ -102,10 +96,11 @@ export class ClipEngine {
     /** SHA-256 of each cached text-tower file, by dtype: what stored label vectors are keyed on. */
     textFiles: ReadonlyMap<Dtype, string>,
     private readonly observer: EngineObserver | undefined,
-    private readonly decode: EnginePlatform['decode'],
+    private readonly images: Pick<EnginePlatform, 'decode' | 'preparer' | 'digest'>,
     /** The towers started (`towers` option). */
     readonly towers: readonly Tower[],
   ) {
+    this.decodeSlot = createLimiter(images.preparer?.slots ?? DECODE_SLOTS);
     this.labels = new LabelEmbeddings({
       model,
       textFiles,
@@ -131,21 +126,25 @@ export class ClipEngine {
     const prefetch = towerFilesToPrefetch(folders.main, options.device, options.dtype, platform.webgpuExists());
     folders.main.prefetch(prefetch.filter((path) => towers.some((t) => path.startsWith(`onnx/${t}_model`))));
     try {
-      // a pair's tokenizer is its text tower's, in the text folder
+      // a pair's tokenizer is its text tower's, in the text folder; a Clip without the text
+      // tower never tokenizes (CLIP's tokenizer.json is 2 MB of JSON: 0.3 s of a start)
+      const withText = towers.includes('text');
       const [config, preprocessorJson, tokenizerJson, tokenizerConfig] = await Promise.all([
         folders.readJson('config.json'),
         folders.readJson('preprocessor_config.json'),
-        folders.readTextJson('tokenizer.json'),
+        withText ? folders.readTextJson('tokenizer.json') : undefined,
         folders.readTextOptionalJson('tokenizer_config.json'),
       ]);
       const rules = familyOf(config, folders.paired ? undefined : tokenizerConfig);
-      const text = await TextTower.load(folders, rules, tokenizerJson, tokenizerConfig);
+      const text = withText ? await TextTower.load(folders, rules, tokenizerJson, tokenizerConfig) : null;
       const preprocessor = parsePreprocessorConfig(preprocessorJson);
+      // Node: photos asked for ahead are prepared on worker threads while the sessions build.
+      if (towers.includes('vision')) await platform.preparer?.begin?.(preprocessor);
       const imageSide = preprocessor.crop?.width ?? (preprocessor.resize?.kind === 'exact' ? preprocessor.resize.width : undefined);
       const sessions = await platform.createSessions({
         files: folders.towerFiles(model.dtypes),
         modelId: model.id,
-        config: probeConfig(config, imageSide, text.clipSpecialIds),
+        config: probeConfig(config, imageSide, text?.clipSpecialIds),
         device: options.device,
         dtype: options.dtype,
         ...(options.wasmBaseUrl === undefined ? {} : { wasmBaseUrl: options.wasmBaseUrl }),
@@ -174,7 +173,7 @@ export class ClipEngine {
       );
       let dim: number;
       try {
-        dim = embeddingDim(config, sessions.declaredDim, text.projectedDim);
+        dim = embeddingDim(config, sessions.declaredDim, text?.projectedDim);
       } catch (error) {
         await sessions.dispose();
         throw error;
@@ -182,12 +181,17 @@ export class ClipEngine {
       const scoring = scoreRuleOf(rules, config, model.id);
       return new ClipEngine(
         model.id, dim, readLogitScale(config), rules, scoring, text, model.text?.id, preprocessor, sessions, textFiles, internals.observer,
-        platform.decode, towers,
+        platform, towers,
       );
     } catch (error) {
       await folders.discard();
       throw error;
     }
+  }
+
+  /** How libraries hash photos here (undefined: image-identity.ts' default). */
+  get digest(): EnginePlatform['digest'] {
+    return this.images.digest;
   }
 
   get info(): ClipInfo {
@@ -232,6 +236,7 @@ export class ClipEngine {
 
   private async embedTextBatch(texts: readonly string[]): Promise<{ vectors: Float32Array[]; truncated: boolean[] }> {
     if (texts.length === 0) return { vectors: [], truncated: [] };
+    if (!this.text) throw new ClipError('UNSUPPORTED', 'this Clip was started without its text tower (the towers option)');
     this.observer?.textsEncoded?.(texts.length);
     const { block, truncated } = await this.text.embed(texts, (ids, dims, mask) => this.sessions.runText(ids, dims, mask));
     return { vectors: normalizeRows(block, texts.length), truncated };
@@ -270,6 +275,9 @@ export class ClipEngine {
         },
         signal,
         onBatch: (done, total) => onProgress?.({ phase: 'embed', loaded: done, total }),
+        // Worker threads prepare a 12 MP photo in about the time a batch of 8 runs: a second
+        // batch in hand keeps them busy while the first one's slowest photos finish.
+        ahead: this.images.preparer ? 2 : 1,
       });
     } finally {
       // Prepared but never run (an abort, a failed batch): no longer held either.
@@ -293,7 +301,9 @@ export class ClipEngine {
   private async prepareImage(image: WireImage, signal: AbortSignal | undefined): Promise<ImageTensor> {
     // A call aborted while this image waited for a slot does not decode it.
     if (signal?.aborted) throw abortError(signal, 'embedding');
-    const pixels = await this.decode(image, signal);
+    const { preparer } = this.images;
+    if (preparer) return preparer.prepare(image, this.preprocessor, signal);
+    const pixels = await this.images.decode(image, signal);
     const { width, height } = preprocessedSize(this.preprocessor, pixels.width, pixels.height);
     return { data: preprocessImage(pixels, this.preprocessor), width, height };
   }

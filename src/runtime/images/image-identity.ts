@@ -23,14 +23,20 @@ async function hashPixels(data: Uint8Array | Uint8ClampedArray, width: number, h
   return hex(await crypto.subtle.digest('SHA-256', bytes));
 }
 
-export async function identifyImage(image: WireImage, signal?: AbortSignal): Promise<IdentifiedImage> {
+/** SHA-256 of a Blob's bytes, lowercase hex. */
+export type BlobDigest = (blob: Blob) => Promise<string>;
+
+const digestWhole: BlobDigest = async (blob) => hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+
+/** `digest`: how a Blob is hashed where it runs (webclip/node streams files: no copy of each held whole). */
+export async function identifyImage(image: WireImage, signal?: AbortSignal, digest: BlobDigest = digestWhole): Promise<IdentifiedImage> {
   switch (image.kind) {
     case 'blob':
       if (image.blob.size === 0) throw new ClipError('BAD_IMAGE', 'the file is empty');
-      return { hash: hex(await crypto.subtle.digest('SHA-256', await image.blob.arrayBuffer())), image };
+      return { hash: await digest(image.blob), image };
     case 'url': {
       const blob = await fetchImage(image.url, signal);
-      return identifyImage({ kind: 'blob', blob }, signal);
+      return identifyImage({ kind: 'blob', blob }, signal, digest);
     }
     case 'bitmap': {
       const { data, width, height } = await bitmapPixels(image.bitmap);

@@ -75,7 +75,7 @@ export async function indexPhotos(
   const total = photos.length;
   let finished = photos.length - valid.length;
   const identify = (chunk: readonly WirePhoto[]) =>
-    Promise.all(chunk.map((p) => identifyImage(p.image, signal).catch((error: unknown) => failureOf(p.id, error))));
+    Promise.all(chunk.map((p) => identifyImage(p.image, signal, target.engine.digest).catch((error: unknown) => failureOf(p.id, error))));
   // The next group is hashed while this one is embedded.
   let next = identify(valid.slice(0, ADD_CHUNK));
   for (let start = 0; start < valid.length; start += ADD_CHUNK) {

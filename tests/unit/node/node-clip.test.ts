@@ -1,6 +1,7 @@
 // webclip/node's createClip on the committed test model: embeddings against PyTorch's, on
 // onnxruntime-node's CPU kernels and on onnxruntime-web's WASM build (the browser's); bad inputs
-// failing alone; a text-only Clip that never reads the image tower.
+// failing alone; a text-only Clip that never reads the image tower, an image-only one that never
+// reads the tokenizer; photos prepared on worker threads as on the calling thread.
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,27 @@ describe('webclip/node createClip', () => {
     expect((await failureOf(cpu.embedTexts('a cat' as never))).code).toBe('BAD_INPUT');
     expect((await failureOf(createClip({ model: join(FIXTURES, 'no-such-model') }))).code).toBe('MODEL_NOT_FOUND');
     expect((await failureOf(createClip({ model: MODEL, device: 'webgpu' as never }))).code).toBe('BAD_INPUT');
+  });
+
+  it("towers: ['vision'] starts without the tokenizer, and images prepared on worker threads or on this one embed alike", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'webclip-vision-only-'));
+    try {
+      cpSync(MODEL, folder, { recursive: true, filter: (src) => !/text_model|tokenizer\.json/.test(src) });
+      const [vision, here] = await Promise.all([
+        createClip({ model: folder, dtype: 'fp32', towers: ['vision'], imageThreads: 2 }),
+        createClip({ model: MODEL, dtype: 'fp32', imageThreads: 0 }),
+      ]);
+      clips.push(vision, here);
+      const [a, b, c] = await Promise.all([vision.embedImages(imagePaths), here.embedImages(imagePaths), cpu.embedImages(imagePaths)]);
+      a.forEach((v, i) => {
+        expect([...v]).toEqual([...b[i]!]);
+        expect([...v]).toEqual([...c[i]!]);
+      });
+      expect((await failureOf(vision.embedTexts(['a cat']))).code).toBe('UNSUPPORTED');
+      expect((await failureOf(createClip({ model: MODEL, imageThreads: -1 }))).code).toBe('BAD_INPUT');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("towers: ['text'] starts without the image tower's file, embeds texts, refuses images", async () => {
