@@ -103,7 +103,9 @@ export class ImagePool implements ImagePreparer {
     if (paths.length === 0 || this.closed) return;
     await loadSharp().catch(() => undefined); // a missing sharp is each photo's error, later
     for (const path of paths) {
-      const prepared = this.submit({ path }, config, undefined);
+      // All of them to the workers now: the main thread is about to build the sessions, and a
+      // job left waiting here would not be posted until it is done.
+      const prepared = this.brokenBecause === undefined ? this.enqueue({ path }, config, undefined, MAX_AHEAD) : prepareSource({ path }, config);
       prepared.catch(() => undefined); // a failure is found again when the photo is asked for
       this.ahead.set(path, { config, prepared });
     }
@@ -139,6 +141,11 @@ export class ImagePool implements ImagePreparer {
     await loadSharp();
     // Aborted while the above was awaited: the listener below would never hear it.
     if (signal?.aborted) throw abortError(signal, 'embedding');
+    return this.enqueue(source, config, signal);
+  }
+
+  /** A job for the workers, posted now to one with fewer than `backlog` in hand (else when one has room). */
+  private enqueue(source: JobSource, config: PreprocessorConfig, signal: AbortSignal | undefined, backlog = BACKLOG): Promise<PreparedSource> {
     return new Promise<PreparedSource>((resolve, reject) => {
       const job: Job = { id: this.nextId++, source, config, resolve, reject, settled: false };
       if (signal) {
@@ -147,7 +154,7 @@ export class ImagePool implements ImagePreparer {
         job.forget = () => signal.removeEventListener('abort', onAbort);
       }
       this.waiting.push(job);
-      this.pump();
+      this.pump(backlog);
     });
   }
 
@@ -183,10 +190,10 @@ export class ImagePool implements ImagePreparer {
     else job.resolve(outcome);
   }
 
-  /** Posts waiting jobs to workers with room, an idle one first, starting workers up to `size`. */
-  private pump(): void {
+  /** Posts waiting jobs to workers with room (`backlog` each), an idle one first, starting workers up to `size`. */
+  private pump(backlog = BACKLOG): void {
     while (this.waiting.length > 0 && !this.closed && this.brokenBecause === undefined) {
-      const thread = this.roomiest();
+      const thread = this.roomiest(backlog);
       if (!thread) return;
       const job = this.waiting.shift()!;
       thread.jobs.push(job);
@@ -195,9 +202,9 @@ export class ImagePool implements ImagePreparer {
     }
   }
 
-  private roomiest(): Thread | undefined {
+  private roomiest(backlog: number): Thread | undefined {
     let best: Thread | undefined;
-    for (const t of this.threads) if (t.jobs.length < BACKLOG && (!best || t.jobs.length < best.jobs.length)) best = t;
+    for (const t of this.threads) if (t.jobs.length < backlog && (!best || t.jobs.length < best.jobs.length)) best = t;
     if ((!best || best.jobs.length > 0) && this.threads.length < this.size) return this.start();
     return best;
   }
