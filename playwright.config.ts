@@ -28,6 +28,9 @@ export interface ProjectMetadata {
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Playwright empties its output folder when it starts: its own, so that what `npm test` runs
+  // beside it (scripts/test.mjs) keeps its files in test-results/.
+  outputDir: 'test-results/playwright',
   timeout: 120_000,
   // Waiting assertions (expect.poll, toHaveText…) wait longer than Playwright's 5 s: on a busy
   // 2-core machine tagging four photos can take more. What they wait for is unchanged.

@@ -1,7 +1,12 @@
-// `npm test`: every unit test (Vitest, Node) and every browser test (Playwright, Chromium),
-// then one closing line with the totals. Exits non-zero when anything failed or nothing ran.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+// `npm test`: the type check, every unit test (Vitest, Node), every browser test (Playwright,
+// Chromium) and the GPU check's local run, then one closing line with the totals. Exits non-zero
+// when anything failed or nothing ran.
+//
+// Playwright, the longest part, starts first; the other steps run beside it, one after another,
+// their output kept in test-results/summary/<step>.log and printed once Playwright is done. Its
+// one worker mostly waits on its browser, and the steps fill the idle core (docs/testing.md).
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findChromium } from './find-chromium.mjs';
 
@@ -13,21 +18,55 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 const bin = (name) => join('node_modules', '.bin', name);
-const run = (cmd, cmdArgs, env = process.env) =>
-  spawnSync(cmd, cmdArgs, { stdio: 'inherit', env }).status ?? 1;
+
+/**
+ * Runs a command to its end; resolves its exit status. With `log`, its output goes to that file
+ * instead of this terminal.
+ */
+function run(cmd, cmdArgs, { env = process.env, log } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { stdio: log ? ['ignore', 'pipe', 'pipe'] : 'inherit', env });
+    const file = log ? createWriteStream(log) : undefined;
+    if (file) {
+      child.stdout.pipe(file, { end: false });
+      child.stderr.pipe(file, { end: false });
+    }
+    let status = 1;
+    child.on('error', (error) => file?.write(`${error.message}\n`));
+    child.on('close', (code) => {
+      status = code ?? 1;
+      if (file) file.end(() => resolve(status));
+      else resolve(status);
+    });
+  });
+}
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedToRun = false;
+/** Output of the steps that ran beside Playwright, printed after it. */
+const logs = [];
+const besidePlaywright = !unitOnly;
 
-if (!e2eOnly) {
+/** A step beside Playwright writes to its log; run alone, to the terminal. */
+async function step(name, cmd, cmdArgs, env) {
+  const log = besidePlaywright ? join(outDir, `${name}.log`) : undefined;
+  const status = await run(cmd, cmdArgs, { env, log });
+  if (log) {
+    logs.push({ name, log });
+    console.log(`webclip: ${name} finished (exit ${status}); its output follows Playwright's (${log}).`);
+  }
+  return status;
+}
+
+async function unitTests() {
   // Types are part of the contract (tests/types/ holds the public surface's type test): a type
   // error is one failure.
-  if (run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) !== 0) {
+  if ((await step('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])) !== 0) {
     console.error('webclip: the type check failed.');
     totals.failed++;
   }
   const report = join(outDir, 'vitest.json');
-  const status = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`]);
+  const status = await step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`]);
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     // A file that fails to load (a missing fixture, a syntax error) has no failed test of its
@@ -43,17 +82,29 @@ if (!e2eOnly) {
   }
 }
 
-if (!unitOnly) {
-  let chromium;
+async function gpuCheck(chromium) {
+  // The GPU check's local run (scripts/gpu-check): webclip's backend in Node on Dawn's WebGPU over
+  // SwiftShader, so the check made for a lent GPU machine cannot rot between device sessions. Each
+  // of its bars counts as a test.
+  const report = join('test-results', 'gpu-check', 'report.json');
+  rmSync(report, { force: true });
+  const status = await step('gpu-check', bin('tsx'), ['scripts/gpu-check/pack.ts', '--local'], { ...process.env, CHROMIUM_PATH: chromium });
   try {
-    chromium = findChromium();
-  } catch (error) {
-    console.error(error.message);
-    process.exit(1);
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    if (r.partial) throw new Error('the GPU check stopped before its end');
+    const failed = r.bars.filter((b) => !b.ok).length;
+    totals.passed += r.bars.length - failed;
+    totals.failed += failed;
+    if (status !== 0 && failed === 0) failedToRun = true;
+  } catch {
+    failedToRun = true;
   }
+}
+
+async function browserTests(chromium) {
   const report = join(outDir, 'playwright.json');
   const env = { ...process.env, CHROMIUM_PATH: chromium, PLAYWRIGHT_JSON_OUTPUT_NAME: report };
-  const status = run(bin('playwright'), ['test', '--reporter=list,json'], env);
+  const status = await run(bin('playwright'), ['test', '--reporter=list,json'], { env });
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     // Errors outside any test (a spec file that fails to load, a failed web server) count too.
@@ -67,29 +118,36 @@ if (!unitOnly) {
   }
 }
 
+let chromium;
 if (!unitOnly) {
-  // The GPU check's local run (scripts/gpu-check): webclip's backend in Node on Dawn's WebGPU over
-  // SwiftShader, so the check made for a lent GPU machine cannot rot between device sessions. Each
-  // of its bars counts as a test.
-  const report = join('test-results', 'gpu-check', 'report.json');
-  rmSync(report, { force: true });
-  const env = { ...process.env, CHROMIUM_PATH: findChromium() };
-  const status = run(bin('tsx'), ['scripts/gpu-check/pack.ts', '--local'], env);
   try {
-    const r = JSON.parse(readFileSync(report, 'utf8'));
-    if (r.partial) throw new Error('the GPU check stopped before its end');
-    const failed = r.bars.filter((b) => !b.ok).length;
-    totals.passed += r.bars.length - failed;
-    totals.failed += failed;
-    if (status !== 0 && failed === 0) failedToRun = true;
-  } catch {
-    failedToRun = true;
+    chromium = findChromium();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
   }
+}
+
+const started = Date.now();
+const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
+const beside = (async () => {
+  if (!e2eOnly) await unitTests();
+  if (!unitOnly) await gpuCheck(chromium);
+})();
+if (!unitOnly) {
+  await browserTests(chromium);
+  console.log(`webclip: Playwright finished after ${seconds()}.`);
+}
+await beside;
+for (const { name, log } of logs) {
+  console.log(`\n── ${name} (${log}) ──`);
+  process.stdout.write(readFileSync(log, 'utf8'));
 }
 
 // A runner that failed without reporting what failed is a failure as well.
 if (failedToRun) totals.failed++;
 const ran = totals.passed + totals.failed;
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ''));
+console.log(`\nwebclip: everything finished after ${seconds()}.`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ''));
 if (failedToRun) console.error('webclip: a test runner failed before reporting its results (see above).');
 process.exit(totals.failed > 0 || failedToRun || ran === 0 ? 1 : 0);

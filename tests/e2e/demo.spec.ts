@@ -3,7 +3,7 @@
 // photo opened with its similar photos, the user's own labels, duplicates, settings, a reload
 // with the network off, a model that cannot be loaded, a broken photo, and the static build
 // served by a plain file server. Screenshots of each view go to test-results/demo/.
-import { expect, test, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,42 @@ async function addByPicker(page: Page, files: string[]): Promise<void> {
   await expect(page.getByTestId('progress')).toBeHidden({ timeout: 60_000 });
 }
 
+/**
+ * `visit`: a page in the browser context of a returning visitor, for a test that does not need a
+ * first visit: the service worker installed, the models and their tag embeddings cached (as the
+ * first such test left them), and the demo's own stores emptied (library, photos, measured
+ * speeds), so each test starts with no photo. A failed test restarts the worker, and the context.
+ */
+const test = base.extend<{ visit: Page }, { returning: BrowserContext }>({
+  returning: [
+    async ({ browser }, use, workerInfo) => {
+      const { baseURL } = workerInfo.project.use;
+      const context = await browser.newContext(baseURL === undefined ? {} : { baseURL });
+      await use(context);
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
+  visit: async ({ returning }, use) => {
+    // Closed pages end their workers, so no connection holds the databases open.
+    for (const open of returning.pages()) await open.close();
+    const page = await returning.newPage();
+    await page.goto('/favicon.svg');
+    await page.evaluate(async () => {
+      for (const name of ['webclip-libraries', 'webclip-demo']) {
+        await new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase(name);
+          request.onsuccess = () => resolve();
+          request.onerror = () => reject(request.error);
+        });
+      }
+      localStorage.clear();
+    });
+    await use(page);
+    await page.close();
+  },
+});
+
 const photoNames = (page: Page) => page.locator('[data-testid="photo"] .name').allTextContents();
 
 test.describe('demo page', () => {
@@ -47,7 +83,7 @@ test.describe('demo page', () => {
     await expect(page.getByTestId('status')).toContainText('Precision: q8');
   });
 
-  test('photos added by the picker show their tags; search ranks them with the reference scores', async ({ page }) => {
+  test('photos added by the picker show their tags; search ranks them with the reference scores', async ({ visit: page }) => {
     // Normal use says nothing on the console: no error, no warning.
     const console: string[] = [];
     page.on('console', (m) => {
@@ -85,7 +121,7 @@ test.describe('demo page', () => {
     expect(console).toEqual([]);
   });
 
-  test('a picked folder adds its photos and skips its other files', async ({ page }) => {
+  test('a picked folder adds its photos and skips its other files', async ({ visit: page }) => {
     await openDemo(page);
     // tiny-clip-inputs holds 4 PNGs and 2 raw tensors (.f32).
     await page.getByTestId('folder-input').setInputFiles(INPUTS);
@@ -94,7 +130,7 @@ test.describe('demo page', () => {
     expect((await photoNames(page)).sort()).toEqual(reference.images.map((i) => `tiny-clip-inputs/${i.file}`).sort());
   });
 
-  test('adding can be cancelled: what was indexed stays, the rest goes', async ({ page }) => {
+  test('adding can be cancelled: what was indexed stays, the rest goes', async ({ visit: page }) => {
     await openDemo(page);
     // 240 distinct files (a PNG decodes the same with bytes after its end; the bytes differ, so
     // each is embedded).
@@ -119,7 +155,7 @@ test.describe('demo page', () => {
     await expect(page.getByTestId('photo')).toHaveCount(shown);
   });
 
-  test('photos dropped on the page are added; a photo opens large with tags and similar photos', async ({ page }) => {
+  test('photos dropped on the page are added; a photo opens large with tags and similar photos', async ({ visit: page }) => {
     await openDemo(page);
     const payload = reference.images.map((i) => ({ name: i.file, bytes: [...readFileSync(join(INPUTS, i.file))] }));
     const transfer = await page.evaluateHandle((files) => {
@@ -150,7 +186,7 @@ test.describe('demo page', () => {
     await expect(dialog).toBeHidden();
   });
 
-  test('your own labels classify every photo; duplicates are grouped', async ({ page }) => {
+  test('your own labels classify every photo; duplicates are grouped', async ({ visit: page }) => {
     await openDemo(page);
     await addByPicker(page, REFERENCE_FILES);
     await page.getByRole('tab', { name: 'Your labels' }).click();
@@ -174,7 +210,7 @@ test.describe('demo page', () => {
     await shot(page, 'duplicates');
   });
 
-  test('?model= takes a model of each other family: photos indexed and tagged, search scored as its reference', async ({ page }) => {
+  test('?model= takes a model of each other family: photos indexed and tagged, search scored as its reference', async ({ visit: page }) => {
     for (const family of ['mobileclip', 'siglip2'] as const) {
       const ref = JSON.parse(readFileSync(join(fixtureDir, `tiny-${family}`, 'reference.json'), 'utf8')) as typeof reference;
       await openDemo(page, `?model=/tests/fixtures/tiny-${family}/&dtype=fp32`);
@@ -196,7 +232,8 @@ test.describe('demo page', () => {
     }
   });
 
-  test('settings switch the precision; the library stays; a reload with the network off still shows it', async ({ page, context }) => {
+  test('settings switch the precision; the library stays; a reload with the network off still shows it', async ({ visit: page }) => {
+    const context = page.context();
     await openDemo(page);
     await addByPicker(page, REFERENCE_FILES.slice(0, 2));
     await page.getByTestId('settings-button').click();
@@ -235,25 +272,6 @@ test.describe('demo page', () => {
     }
   });
 
-  test('a model folder from disk loads through the settings; clearing the cache leaves the photos', async ({ page }) => {
-    await openDemo(page);
-    await addByPicker(page, REFERENCE_FILES.slice(0, 1));
-    await page.getByTestId('settings-button').click();
-    await page.getByTestId('model-folder').setInputFiles(join(fixtureDir, 'tiny-clip'));
-    await page.getByTestId('apply-settings').click();
-    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
-    await expect(page.getByTestId('status')).toContainText('Model: local:tiny-clip');
-
-    await page.getByTestId('settings-button').click();
-    await page.getByTestId('clear-cache').click();
-    await expect(page.getByTestId('notice')).toContainText('cached models are deleted');
-    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toContain('webclip-demo');
-    // The test model again: downloaded anew, its library (and the photo in it) still there.
-    await page.getByTestId('notice').getByRole('button', { name: 'Reload the model' }).click();
-    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
-    await expect(page.getByTestId('photo')).toHaveCount(1);
-  });
-
   test('the Hub out of reach is said plainly, with the other sources offered', async ({ page, baseURL }) => {
     // Every request for another origin fails here, as offline: none leaves this machine. The
     // default model's are the Hub's (HUB_URL).
@@ -276,7 +294,7 @@ test.describe('demo page', () => {
     await shot(page, 'hub-unreachable');
   });
 
-  test('a model that cannot be loaded is said plainly, with the other sources offered', async ({ page }) => {
+  test('a model that cannot be loaded is said plainly, with the other sources offered', async ({ visit: page }) => {
     await page.goto('/?model=/models/does-not-exist/');
     const notice = page.getByTestId('notice');
     await expect(notice).toContainText('MODEL_NOT_FOUND', { timeout: 30_000 });
@@ -287,7 +305,7 @@ test.describe('demo page', () => {
     expect(new URL(page.url()).searchParams.get('model')).toBe('test');
   });
 
-  test('a file that is not a photo is marked with its error; the others are indexed', async ({ page }) => {
+  test('a file that is not a photo is marked with its error; the others are indexed', async ({ visit: page }) => {
     await openDemo(page);
     await page.getByTestId('file-input').setInputFiles([
       { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') },
@@ -296,6 +314,26 @@ test.describe('demo page', () => {
     await expect(page.getByTestId('failure')).toContainText('BAD_IMAGE', { timeout: 60_000 });
     await expect(page.getByTestId('tags')).toHaveCount(1);
     await expect(page.getByTestId('notice')).toContainText('1 of 2 files could not be read');
+  });
+
+  // Last of the returning visits: it clears the model cache they share.
+  test('a model folder from disk loads through the settings; clearing the cache leaves the photos', async ({ visit: page }) => {
+    await openDemo(page);
+    await addByPicker(page, REFERENCE_FILES.slice(0, 1));
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('model-folder').setInputFiles(join(fixtureDir, 'tiny-clip'));
+    await page.getByTestId('apply-settings').click();
+    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+    await expect(page.getByTestId('status')).toContainText('Model: local:tiny-clip');
+
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('clear-cache').click();
+    await expect(page.getByTestId('notice')).toContainText('cached models are deleted');
+    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toContain('webclip-demo');
+    // The test model again: downloaded anew, its library (and the photo in it) still there.
+    await page.getByTestId('notice').getByRole('button', { name: 'Reload the model' }).click();
+    await expect(page.getByTestId('status')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+    await expect(page.getByTestId('photo')).toHaveCount(1);
   });
 });
 

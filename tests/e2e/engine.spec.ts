@@ -10,7 +10,7 @@ import { expect, type Page, type TestInfo } from '@playwright/test';
 import type { ProjectMetadata } from '../../playwright.config';
 import { isJpeg, jpegHasIccProfile } from '../../src/core/image/jpeg-header';
 import { cosine, reference, type Variant } from './reference';
-import { openHarness as open, test, useClip } from './shared-engines';
+import { dropClip, openHarness as open, test, useClip } from './shared-engines';
 
 const deviceOf = (info: TestInfo): ProjectMetadata['device'] => (info.project.metadata as ProjectMetadata).device;
 
@@ -368,7 +368,9 @@ test.describe('WebGPU faults @webgpu', () => {
   });
 
   test('a device lost mid-batch still answers every image, then runs on WASM', async ({ shared: page }) => {
-    await createClip(page, { device: 'webgpu', dtype: 'q4' });
+    // The shared q4 engine (another WebGPU start costs as much again): this test leaves it on
+    // WASM, so it is dropped from the shared engines at the end.
+    expect(await useClip(page, { device: 'webgpu', dtype: 'q4' })).toMatchObject({ device: 'webgpu', dtype: 'q4' });
     const result = await page.evaluate(async (files) => {
       const inputs = await Promise.all(Array.from({ length: 24 }, (_, i) => window.webclip.fixtureImage('blob', files[i % files.length]!)));
       const call = window.clip!.embedImages(inputs, {
@@ -385,7 +387,7 @@ test.describe('WebGPU faults @webgpu', () => {
     expect(cosine(result.after[0]!, reference.texts[0]!.text_embeds.q4_sim)).toBeGreaterThanOrEqual(0.999);
     expect(result.info.device).toBe('wasm');
     expect(result.info.fallbackReason).toMatch(/lost/i);
-    await page.evaluate(() => window.clip!.dispose());
+    await dropClip(page);
   });
 
   test('a wrong WebGPU result is caught by the probe and the engine runs on WASM', async ({ shared: page }) => {

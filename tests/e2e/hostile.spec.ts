@@ -1,10 +1,11 @@
 // Sturdiness against hostile input (issue 8): broken, odd and malicious images and texts, and a
 // seeded fuzz run. Every call settles in bounded time with a result or a ClipError, the worker
 // keeps serving, and afterwards a normal call answers exactly as before.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page, type Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cosine, fixtureDir, reference } from './reference';
+import { test, useClip } from './shared-engines';
 
 interface HostileCase {
   file: string;
@@ -18,12 +19,12 @@ const cases = (JSON.parse(readFileSync(join(HOSTILE, 'manifest.json'), 'utf8')) 
 
 type Outcome = { ok: true; vector: number[]; ms: number } | { ok: false; code: string; message: string; ms: number };
 
+/**
+ * The worker's shared page and fp32 engine (shared-engines.ts): what these tests check is that
+ * an engine keeps serving after hostile input, not how a fresh one starts.
+ */
 async function open(page: Page): Promise<void> {
-  await page.goto('/tests/e2e/harness.html');
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
-  await page.evaluate(async () => {
-    window.clip = await window.webclip.createClip({ model: '/models/test/', device: 'wasm', dtype: 'fp32' });
-  });
+  await useClip(page, { device: 'wasm', dtype: 'fp32' });
 }
 
 /** Embeds each URL's bytes alone (as a Blob with the type its name implies), timing each call. */
@@ -55,13 +56,20 @@ async function expectStillServing(page: Page): Promise<void> {
 }
 
 test.describe('hostile images', () => {
-  test('each embeds as PIL reads it, or is rejected with BAD_IMAGE saying why, in bounded time; nothing inside runs', async ({ page }) => {
+  test('each embeds as PIL reads it, or is rejected with BAD_IMAGE saying why, in bounded time; nothing inside runs', async ({ shared: page }) => {
     test.setTimeout(180_000);
     const requests: string[] = [];
-    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    const onRequest = (r: Request) => requests.push(new URL(r.url()).pathname);
+    page.on('request', onRequest);
     await open(page);
-    const outcomes = await embedFiles(page, cases.map((c) => `/tests/fixtures/hostile/${c.file}`));
-    const refs = await embedFiles(page, cases.filter((c) => c.reference).map((c) => `/tests/fixtures/hostile/${c.reference}`));
+    let outcomes: Outcome[];
+    let refs: Outcome[];
+    try {
+      outcomes = await embedFiles(page, cases.map((c) => `/tests/fixtures/hostile/${c.file}`));
+      refs = await embedFiles(page, cases.filter((c) => c.reference).map((c) => `/tests/fixtures/hostile/${c.reference}`));
+    } finally {
+      page.off('request', onRequest);
+    }
     const table: string[] = [];
     let r = 0;
     for (const [i, c] of cases.entries()) {
@@ -83,7 +91,7 @@ test.describe('hostile images', () => {
     await expectStillServing(page);
   });
 
-  test('every EXIF orientation 1–8 embeds like the upright photo', async ({ page }) => {
+  test('every EXIF orientation 1–8 embeds like the upright photo', async ({ shared: page }) => {
     await open(page);
     const files = Array.from({ length: 8 }, (_, i) => `/tests/fixtures/decode/orient-${i + 1}.jpg`);
     const outcomes = await embedFiles(page, [...files, ...files.map((f) => f.replace('.jpg', '.rgb.png'))]);
@@ -97,7 +105,7 @@ test.describe('hostile images', () => {
 });
 
 test.describe('hostile text', () => {
-  test('empty, blank, too long, lone surrogates, 1 MB, control characters, right-to-left marks: embedded or BAD_INPUT, cut texts reported', async ({ page }) => {
+  test('empty, blank, too long, lone surrogates, 1 MB, control characters, right-to-left marks: embedded or BAD_INPUT, cut texts reported', async ({ shared: page }) => {
     await open(page);
     const r = await page.evaluate(async () => {
       const clip = window.clip!;
@@ -141,7 +149,7 @@ test.describe('hostile text', () => {
 });
 
 test.describe('a seeded random-input run', () => {
-  test('1,000 random and mutated images and 1,000 random texts: every call settles, the worker lives, answers stay right', async ({ page }) => {
+  test('1,000 random and mutated images and 1,000 random texts: every call settles, the worker lives, answers stay right', async ({ shared: page }) => {
     test.setTimeout(600_000);
     await open(page);
     const stats = await page.evaluate(async () => {
@@ -232,7 +240,7 @@ test.describe('a seeded random-input run', () => {
 });
 
 test.describe('image URLs', () => {
-  test('only http(s), blob: and bounded data: URLs are read; the others fail alone with BAD_IMAGE', async ({ page }) => {
+  test('only http(s), blob: and bounded data: URLs are read; the others fail alone with BAD_IMAGE', async ({ shared: page }) => {
     await open(page);
     const r = await page.evaluate(async () => {
       const png = await (await fetch('/tests/fixtures/hostile/one-pixel.png')).blob();

@@ -2,8 +2,9 @@
 // search, similar, tag, duplicates, remove, export/import, persistence across reloads,
 // kill-and-resume, and bad input. Answers are checked against the same quantities computed from
 // the engine's own embeddings (embedImages / embedTexts), which engine.spec.ts holds to PyTorch.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { modelServerPort } from '../../playwright.config';
+import { test, useClip } from './shared-engines';
 
 /** The same model under another id (another URL): a different model as far as a library knows. */
 const OTHER_MODEL = `http://127.0.0.1:${modelServerPort}/m/other/`;
@@ -18,6 +19,21 @@ async function open(page: Page, { model = '/models/test/', dtype = 'q8' } = {}):
     },
     { model, dtype },
   );
+}
+
+/**
+ * For a test that neither reloads nor changes its engine: the worker's shared page and engine
+ * (shared-engines.ts), with every library earlier tests left there deleted, through each engine
+ * started in the page (so none keeps one open in memory).
+ */
+async function useShared(page: Page, dtype: 'q8' | 'fp32' = 'q8'): Promise<void> {
+  await useClip(page, { device: 'wasm', dtype });
+  await page.evaluate(async () => {
+    const engines = [...new Set(await Promise.all(Object.values(window.clips ?? {}).map((started) => started.catch(() => undefined))))];
+    const names = (await window.clip!.libraries()).map((l) => l.name);
+    for (const clip of engines) for (const name of names) await clip?.deleteLibrary(name);
+    window.kept = {};
+  });
 }
 
 interface Failed {
@@ -100,9 +116,8 @@ const ranking = (scores: number[]): string[] =>
     .map((h) => h.id);
 
 test.describe('photo library', () => {
-  test.beforeEach(async ({ page }) => open(page));
-
-  test('add indexes every photo with progress; search and similar rank as the embeddings say', async ({ page }) => {
+  test('add indexes every photo with progress; search and similar rank as the embeddings say', async ({ shared: page }) => {
+    await useShared(page);
     const { result, events } = await addFixtures(page);
     expect(result.added.sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
     expect(result.unchanged).toEqual([]);
@@ -139,6 +154,7 @@ test.describe('photo library', () => {
   });
 
   test('the library persists across reloads; adding the same photos again embeds nothing', async ({ page }) => {
+    await open(page);
     await addFixtures(page);
     const before = await page.evaluate(async () => (await window.clip!.library('holiday')).search('a red car', { k: 6 }));
     await page.reload();
@@ -157,7 +173,8 @@ test.describe('photo library', () => {
     expect(again.result.unchanged.sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
   });
 
-  test('a photo whose bytes are already indexed under another id costs no inference', async ({ page }) => {
+  test('a photo whose bytes are already indexed under another id costs no inference', async ({ shared: page }) => {
+    await useShared(page);
     await addFixtures(page);
     const out = await page.evaluate(async () => {
       const w = window.webclip;
@@ -175,10 +192,10 @@ test.describe('photo library', () => {
     expect(out.hits[0]!.score).toBeCloseTo(1, 6);
   });
 
-  test('tag scores are calibrated against the background prompts; tagAll agrees with tag', async ({ page }) => {
+  test('tag scores are calibrated against the background prompts; tagAll agrees with tag', async ({ shared: page }) => {
     // fp32: a text's embedding does not depend on its batch there (int8 dynamic quantization
     // moves it by ~1e-3, which logitScale 100 turns into a few hundredths of a tag score).
-    await open(page, { dtype: 'fp32' });
+    await useShared(page, 'fp32');
     await addFixtures(page);
     const vocabulary = ['cat', 'coffee', 'camera', 'beach', 'document'];
     const out = await page.evaluate(async (vocabulary) => {
@@ -225,6 +242,7 @@ test.describe('photo library', () => {
   });
 
   test('a tag vocabulary is encoded once per model, also across visits; deleting the model drops it', async ({ page }) => {
+    await open(page);
     await addFixtures(page);
     const vocabulary = ['cat', 'coffee', 'camera', 'beach', 'document'];
     const encoded = () => page.evaluate(() => window.webclip.access(window.clip!).encodedTexts());
@@ -252,7 +270,8 @@ test.describe('photo library', () => {
     expect(await encoded()).toBe(prompts);
   });
 
-  test('duplicates groups resized, re-encoded and cropped copies, and nothing else', async ({ page }) => {
+  test('duplicates groups resized, re-encoded and cropped copies, and nothing else', async ({ shared: page }) => {
+    await useShared(page);
     const out = await page.evaluate(async () => {
       const w = window.webclip;
       const lib = await window.clip!.library('dups');
@@ -290,6 +309,7 @@ test.describe('photo library', () => {
   });
 
   test('remove takes photos out of every answer and out of storage', async ({ page }) => {
+    await open(page);
     await addFixtures(page);
     const out = await page.evaluate(async () => {
       const lib = await window.clip!.library('holiday');
@@ -306,7 +326,8 @@ test.describe('photo library', () => {
     expect(await page.evaluate(async () => (await window.clip!.library('holiday')).count())).toBe(4);
   });
 
-  test('int8 storage: the ranking and scores of float32 (re-ranked with the residual), 4× smaller vectors in memory', async ({ page }) => {
+  test('int8 storage: the ranking and scores of float32 (re-ranked with the residual), 4× smaller vectors in memory', async ({ shared: page }) => {
+    await useShared(page);
     await addFixtures(page, 'f32', 'float32');
     await addFixtures(page, 'i8', 'int8');
     const out = await page.evaluate(async () => {
@@ -332,6 +353,7 @@ test.describe('photo library', () => {
   });
 
   test('export and import round-trip; bad files are rejected and nothing is touched', async ({ page }) => {
+    await open(page);
     await addFixtures(page, 'trip', 'int8');
     const out = await page.evaluate(async () => {
       const clip = window.clip!;
@@ -393,6 +415,7 @@ test.describe('photo library', () => {
   });
 
   test('another model: MODEL_MISMATCH, or with allowStale nothing searched until reindexed', async ({ page }) => {
+    await open(page);
     await addFixtures(page);
     await page.evaluate(async (model) => {
       await window.clip!.dispose();
@@ -417,7 +440,8 @@ test.describe('photo library', () => {
     expect(out.info).toMatchObject({ model: OTHER_MODEL, stale: 2 });
   });
 
-  test('a bad photo is reported and the others are indexed', async ({ page }) => {
+  test('a bad photo is reported and the others are indexed', async ({ shared: page }) => {
+    await useShared(page);
     const out = await page.evaluate(async () => {
       const w = window.webclip;
       const lib = await window.clip!.library('mixed');
@@ -437,6 +461,7 @@ test.describe('photo library', () => {
   });
 
   test('closing the page mid-add keeps whole photos only; adding again finishes the job, each photo once', async ({ page, context }) => {
+    await open(page);
     const total = 160;
     await page.evaluate(async (total) => {
       const blobs = await window.webclip.distinctPhotos(total, 7);
@@ -479,6 +504,7 @@ test.describe('photo library', () => {
   });
 
   test('two tabs adding the same photos to one library at once: every photo once, nothing lost', async ({ page, context }) => {
+    await open(page);
     const second = await context.newPage();
     await open(second);
     const add = (p: Page) =>
@@ -508,6 +534,7 @@ test.describe('photo library', () => {
   });
 
   test('the database deleted by another tab: the library reopens from what is stored and works on', async ({ page, context }) => {
+    await open(page);
     await addFixtures(page, 'gone');
     const other = await context.newPage();
     await other.goto('/tests/e2e/harness.html');
@@ -533,7 +560,8 @@ test.describe('photo library', () => {
     expect(out.listed).toEqual(['gone']);
   });
 
-  test('bad arguments give typed errors', async ({ page }) => {
+  test('bad arguments give typed errors', async ({ shared: page }) => {
+    await useShared(page);
     await addFixtures(page);
     const lib = `const lib = await window.clip.library('holiday');`;
     expect(await attempt(page, `${lib} return lib.search('', {k: 3})`)).toMatchObject({ code: 'BAD_INPUT' });

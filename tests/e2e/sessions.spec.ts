@@ -203,21 +203,18 @@ test.describe('with a SwiftShader WebGPU adapter', () => {
 });
 
 test.describe('without a WebGPU adapter', () => {
+  // One page for the group too: its ORT instance starts once (most of a WASM start); each test
+  // starts sessions of its own in it. A failed test restarts the worker, and the page with it.
   let browser: Browser;
   let page: Page;
-  test.beforeAll(async () => {
+  test.beforeAll(async ({}, workerInfo) => {
     browser = await chromium.launch({ executablePath, args: baseArgs });
+    const { baseURL } = workerInfo.project.use;
+    page = await (await browser.newContext(baseURL ? { baseURL } : {})).newPage();
+    await openHarness(page);
   });
   test.afterAll(async () => {
     await browser.close();
-  });
-  test.beforeEach(async ({ baseURL }) => {
-    const context = await browser.newContext(baseURL ? { baseURL } : {});
-    page = await context.newPage();
-    await openHarness(page);
-  });
-  test.afterEach(async () => {
-    await page.context().close();
   });
 
   test('auto picks WASM q8 with threads and says why', async () => {

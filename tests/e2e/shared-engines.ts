@@ -25,15 +25,38 @@ export const test = base.extend<Record<never, never>, { shared: Page }>({
 
 /**
  * Makes `window.clip` the shared page's engine for these options (model: the test model unless
- * given), started on first use (a failed start is not kept); returns its info.
+ * given; dtype: 'auto' unless given), started on first use (a failed start is not kept); returns
+ * its info. Options name an engine whatever their order. An engine started with dtype 'auto' also
+ * serves later asks for the dtype it chose: createClip picks the same files and sessions for both.
  */
 export async function useClip(page: Page, options: Record<string, unknown>) {
   return page.evaluate(async (o) => {
-    const key = JSON.stringify(o);
+    const full: Record<string, unknown> = { model: '/models/test/', dtype: 'auto', ...o };
+    const keyOf = (x: Record<string, unknown>) => JSON.stringify(Object.keys(x).sort().map((k) => [k, x[k]]));
     const clips = (window.clips ??= {});
-    const started = (clips[key] ??= window.webclip.createClip({ model: '/models/test/', ...o }));
-    started.catch(() => delete clips[key]);
+    const key = keyOf(full);
+    let started = clips[key];
+    if (!started) {
+      started = clips[key] = window.webclip.createClip(full as Parameters<typeof window.webclip.createClip>[0]);
+      started.then(
+        (clip) => {
+          if (full.dtype === 'auto') clips[keyOf({ ...full, dtype: clip.info.dtype })] ??= started!;
+        },
+        () => delete clips[key],
+      );
+    }
     window.clip = await started;
     return window.clip.info;
   }, options);
+}
+
+/** Disposes `window.clip` and forgets it as a shared engine, for a test that leaves it changed. */
+export async function dropClip(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const clip = window.clip;
+    for (const [key, started] of Object.entries(window.clips ?? {})) {
+      if ((await started.catch(() => undefined)) === clip) delete window.clips![key];
+    }
+    await clip?.dispose();
+  });
 }
