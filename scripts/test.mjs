@@ -53,7 +53,7 @@ async function step(name, cmd, cmdArgs, env) {
   const status = await run(cmd, cmdArgs, { env, log });
   if (log) {
     logs.push({ name, log });
-    console.log(`webclip: ${name} finished (exit ${status}); its output follows Playwright's (${log}).`);
+    console.log(`webclip: ${name} finished after ${seconds()} (exit ${status}); its output follows Playwright's (${log}).`);
   }
   return status;
 }
