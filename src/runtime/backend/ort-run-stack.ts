@@ -1,16 +1,17 @@
 // Starts onnxruntime-web's WASM runs at a stack depth chosen by their times (core/stack-depth-tuner):
-// ORT's Emscripten module is caught as it starts, through a small entry module that wraps ORT's
-// loader, and its run exports are wrapped (docs/internals.md#run-stack-depth).
+// ORT's Emscripten module is caught as it starts, through an entry module that wraps ORT's
+// loader (ort-entry.ts), and its run exports are wrapped (docs/internals.md#run-stack-depth).
 import { StackDepthTuner } from '../../core/stack-depth-tuner';
+import { dynamicImportsSplit } from './ort-threads';
+
+/** The global ort-entry.ts hands the started module to (never imported statically: see there). */
+const MODULE_HOOK = Symbol.for('webclip.ortModule');
 
 /** The Emscripten module's exports that run a session: ORT calls them as `module._OrtRun(…)`. */
 const RUN_EXPORTS = ['_OrtRun', '_OrtRunWithBinding'] as const;
 
 /** Extra arguments per depth step: 40 bytes, which moves a slot across both 16-byte halves. */
 const SLOTS_PER_STEP = 5;
-
-/** The global the entry module hands the started module to. */
-const MODULE_HOOK = Symbol.for('webclip.ortModule');
 
 type RunExport = (...args: unknown[]) => unknown;
 
@@ -108,35 +109,24 @@ export function runStackOf(ort: object): RunStack | undefined {
 }
 
 /**
- * The source of the entry module for ORT's loader at `loaderUrl`: ORT imports it in place of the
- * loader, gets the same factory, and the started module is handed to webclip on its way back.
- * ORT's threads still start from the loader's own URL (Emscripten's `import.meta.url`).
- */
-export function entrySource(loaderUrl: string, flavor: string): string {
-  return [
-    `import factory from ${JSON.stringify(loaderUrl)};`,
-    'export default async function webclipOrtEntry(options) {',
-    '  const module = await factory(options);',
-    `  globalThis[Symbol.for('webclip.ortModule')]?.(${JSON.stringify(flavor)}, module);`,
-    '  return module;',
-    '}',
-  ].join('\n');
-}
-
-/**
- * A blob: URL of the entry module for `loaderUrl`, or undefined where this context cannot import
- * one (a content security policy without blob:, Node): ORT then loads its loader directly, and
+ * The URL ORT should import in place of the loader at `loaderUrl` (ort-entry.ts), or undefined
+ * where the entry cannot be used: a bundle that inlined it into webclip's worker (it would have
+ * no script of its own), or one that refuses to load it. ORT then imports its loader itself and
  * runs start where they always did.
  */
 export async function entryModuleUrl(loaderUrl: string, flavor: string): Promise<string | undefined> {
-  if (typeof URL.createObjectURL !== 'function' || typeof Blob === 'undefined') return undefined;
-  const url = URL.createObjectURL(new Blob([entrySource(loaderUrl, flavor)], { type: 'text/javascript' }));
+  if (!(await dynamicImportsSplit())) return undefined;
   try {
+    // `default` is what ORT calls; naming it here also keeps bundlers from dropping it.
+    const entry = await import('./ort-entry');
+    if (typeof entry.default !== 'function') return undefined;
+    const href = entry.entryHref({ loader: loaderUrl, flavor });
+    // Inlined into this script after all: importing it again would start this script again.
+    if (href.split('#')[0] === import.meta.url) return undefined;
     // Imported here first, so a refusal is known before ORT (which cannot start twice) tries.
-    await import(/* @vite-ignore */ url);
-    return url;
+    await import(/* @vite-ignore */ href);
+    return href;
   } catch {
-    URL.revokeObjectURL(url);
     return undefined;
   }
 }

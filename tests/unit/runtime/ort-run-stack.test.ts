@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { atStackDepth, entrySource, RunStack, runStackFor } from '../../../src/runtime/backend/ort-run-stack';
+import { entryHref, readEntryTarget, startThroughEntry } from '../../../src/runtime/backend/ort-entry';
+import { atStackDepth, RunStack, runStackFor } from '../../../src/runtime/backend/ort-run-stack';
 
 /** How many more frames fit on the stack from here: fewer the deeper we start. */
 function framesLeft(): number {
@@ -83,16 +84,20 @@ describe('the entry module', () => {
   const dir = mkdtempSync(join(tmpdir(), 'webclip-ort-entry-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("hands ORT's started module to the RunStack of its flavor, and ORT the same module", async () => {
+  it("names the loader in its URL's fragment, which no server sees", () => {
+    const target = { loader: 'https://example.org/ort/ort-wasm-simd-threaded.mjs?v=1#x', flavor: 'wasm' };
+    const href = entryHref(target);
+    expect(href.split('#')[0]).toMatch(/ort-entry\.ts$/);
+    expect(readEntryTarget(href)).toEqual(target);
+    expect(() => readEntryTarget(`${href.split('#')[0]}#${encodeURIComponent('{}')}`)).toThrow(/no ORT loader/);
+  });
+
+  it("starts ORT's module through the loader, hands it to the RunStack of its flavor, and gives ORT the same module", async () => {
     // A stand-in for Emscripten's loader: a default export that starts and returns the module.
     const loader = join(dir, 'loader.mjs');
     writeFileSync(loader, 'export default async (options) => ({ options, _OrtRun: () => 42 });\n');
     const stack = runStackFor('test-flavor', {});
-    const source = entrySource(pathToFileURL(loader).href, 'test-flavor');
-    const entry = (await import(/* @vite-ignore */ `data:text/javascript,${encodeURIComponent(source)}`)) as {
-      default: (o: unknown) => Promise<Record<string, unknown>>;
-    };
-    const module = await entry.default({ numThreads: 2 });
+    const module = await startThroughEntry({ loader: pathToFileURL(loader).href, flavor: 'test-flavor' }, { numThreads: 2 });
     expect(module.options).toEqual({ numThreads: 2 });
     expect(stack.active).toBe(true);
     expect((module._OrtRun as () => number)()).toBe(42);
