@@ -52,6 +52,9 @@ async function wasmPaths(flavor: OrtFlavor, base: string): Promise<string | { mj
   } catch {
     return base; // a relative folder (webclip/node): ORT resolves it itself
   }
+  // ORT copies a loader from another origin into a blob: URL first, or its threads (workers
+  // started from the loader's URL) could not start: that loader is left to ORT.
+  if (loader.origin !== globalThis.location?.origin) return base;
   const entry = await entryModuleUrl(loader.href, flavor);
   return entry ? { mjs: entry, wasm: new URL(`${BUILD[flavor]}.wasm`, base).href } : base;
 }
