@@ -9,7 +9,7 @@
 //      npx tsx bench/families.ts --model clip-vit-b-32-random,siglip-base-patch16-224-random --family clip,siglip --dtype q8
 // Family `multilingual`: a sentence-transformers text tower (texts only), paired in webclip with
 // --pair-vision's image tower (default clip-vit-b-32-random).
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -85,10 +85,13 @@ const lines = [
   '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
 ];
 const cross: string[] = [];
+/** Every call's rate and CPU seconds, by dtype, model, workload and engine: bench/out/families-*.json. */
+const raw: Record<string, unknown> = {};
 try {
   for (const dtype of DTYPES) {
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e));
+    page.on('crash', () => console.error('the page crashed'));
     await page.goto(`${base}bench/families.html`);
     await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 120_000 });
     const agree = new Map<string, { agreeImages: number; agreeTexts: number }>();
@@ -101,6 +104,7 @@ try {
     const perRound = () => new Map(MODELS.map((m) => [m.folder, new Map(WORKLOADS.map((w) => [w, { webclip: [] as number[], tjs: [] as number[] }]))]));
     const rates = perRound();
     const cpu = perRound();
+    const asJson = (m: typeof rates) => Object.fromEntries([...m].map(([f, w]) => [f, Object.fromEntries(w)]));
     for (let r = 0; r < ROUNDS; r++) {
       // the models' order rotates and the engines' alternates, so neither always goes first
       const order = MODELS.map((_, i) => MODELS[(i + r) % MODELS.length]!);
@@ -139,6 +143,7 @@ try {
         }
       }
     }
+    raw[dtype] = { rates: asJson(rates), cpuSeconds: asJson(cpu) };
     await page.evaluate(() => window.familyBench.teardown());
     await page.close();
     console.error(lines.slice(firstRow).join('\n'));
@@ -150,6 +155,7 @@ try {
   }
   lines.push('', `${new Date().toISOString()}, load at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   writeReport(`families-${FOLDERS.join('+')}`, lines.join('\n'));
+  writeFileSync(join(ROOT, 'bench', 'out', `families-${FOLDERS.join('+')}.json`), JSON.stringify(raw));
 } finally {
   await context.close();
   await server.close();

@@ -66,6 +66,8 @@ async function openPage(browser: Browser, base: string): Promise<{ page: Page; e
   page.on('pageerror', (e) => console.error('page error:', e));
   page.on('console', (m) => {
     if (m.type() === 'error' || (m.type() === 'warning' && !m.text().startsWith('Canvas2D:'))) console.error(`[page ${m.type()}] ${m.text()}`);
+    // webclip's stack-depth moves (issue 15), with the time they happened at
+    else if (m.text().startsWith('webclip: ORT runs now start')) console.error(`[page ${m.type()} ${new Date().toISOString().slice(11, 19)}] ${m.text()}`);
   });
   await page.goto(`${base}bench/sustained.html`);
   await page.waitForFunction(() => document.title === 'sustained ready', undefined, { timeout: 120_000 });

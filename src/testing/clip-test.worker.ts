@@ -5,6 +5,7 @@ import { installTransferHandlers } from '../shared/transfer-handlers';
 import type { ModelSessions } from '../runtime/backend/model-sessions';
 import { ClipEngine, type EngineObserver } from '../runtime/engine/engine';
 import { failWritesForTest } from '../runtime/library/library-db';
+import { loadedRunStack } from '../runtime/backend/ort-run-stack';
 import { createClipApi } from '../worker/clip-api';
 import type { TestLoadOptions, TestWorkerApi } from './test-worker-api';
 
@@ -47,6 +48,10 @@ const testApi: TestWorkerApi = {
   },
   async loseDevice() {
     await (engine().sessions as ModelSessions).loseDeviceForTest();
+  },
+  async ortRunStack() {
+    const stack = loadedRunStack('wasm');
+    return stack && { active: stack.active, step: stack.tuner.current, moved: stack.tuner.moved };
   },
 };
 

@@ -28,6 +28,8 @@ export interface ClipTestAccess {
   failLibraryWrites(count: number): Promise<void>;
   /** Workers started after a crash. */
   restarts(): number;
+  /** The WASM build's run stack in the worker (ort-run-stack.ts), once ORT is loaded. */
+  ortRunStack(): Promise<{ active: boolean; step: number; moved: number } | undefined>;
 }
 
 const accessOf = new WeakMap<Clip, ClipTestAccess>();
@@ -61,6 +63,7 @@ export async function createTestClip(options: TestClipOptions = {}): Promise<Cli
     exitWorker: async () => (await worker()).exit(),
     peakHeldImages: async () => (await worker()).peakHeldImages(),
     failLibraryWrites: async (count) => (await worker()).failLibraryWrites(count),
+    ortRunStack: async () => (await worker()).ortRunStack(),
     restarts: () => workers.length - 1,
   });
   return clip;

@@ -25,4 +25,6 @@ export interface TestWorkerApi extends WorkerApi {
   exit(): Promise<void>;
   /** Loses the GPU device as a driver reset would. */
   loseDevice(): Promise<void>;
+  /** The WASM build's run stack (ort-run-stack.ts): whether ORT's module was caught, its moves. */
+  ortRunStack(): Promise<{ active: boolean; step: number; moved: number } | undefined>;
 }

@@ -7,6 +7,7 @@ import { attentionMask, embeddingWidth, planFeeds, positionIds, type FeedPlan, t
 import { identityModel } from '../../core/model/warm-up-model';
 import type { GpuDevice } from './gpu-adapter';
 import type { Ort } from './ort-loader';
+import { runStackOf } from './ort-run-stack';
 
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 type Tensor = InstanceType<Ort['Tensor']>;
@@ -77,8 +78,12 @@ function halfToFloat(bits: Uint16Array): Float32Array {
   return out;
 }
 
+/** Numbers the encoders of this worker: their runs' times compare only within one. */
+let encoders = 0;
+
 export class Encoder {
   private retiredBecause: string | undefined;
+  private readonly id = ++encoders;
 
   private constructor(
     private readonly ort: Ort,
@@ -150,7 +155,10 @@ export class Encoder {
         feeds[name] = new this.ort.Tensor('int64', values, dims);
       }
     }
-    const result = await this.session.run(feeds);
+    // WASM runs of one session and shape compare by time: their stack depth follows (ort-run-stack.ts).
+    const stack = this.device === 'wasm' ? runStackOf(this.ort) : undefined;
+    const run = () => this.session.run(feeds);
+    const result = await (stack ? stack.timed(`${this.id}:${dims.join('x')}`, run) : run());
     const out = result[this.plan.output];
     if (!out) throw new ClipError('INTERNAL', `ORT returned no '${this.plan.output}'`);
     if (this.plan.hiddenStates) {

@@ -1,6 +1,7 @@
 // Loads onnxruntime-web once per worker and points it at the runtime files on our own origin.
 // The WebGPU bundle only when WebGPU is used: the plain WASM build starts about 2 s faster.
 import type * as OrtModule from 'onnxruntime-web';
+import { entryModuleUrl, runStackFor } from './ort-run-stack';
 import { safeThreadCount } from './ort-threads';
 
 export type Ort = typeof OrtModule;
@@ -37,6 +38,27 @@ function importFlavor(flavor: OrtFlavor): Promise<Ort> {
   return (flavor === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')) as Promise<Ort>;
 }
 
+/** The Emscripten build each bundle loads: `<name>.mjs` and `<name>.wasm`. */
+const BUILD: Record<OrtFlavor, string> = { webgpu: 'ort-wasm-simd-threaded.asyncify', wasm: 'ort-wasm-simd-threaded' };
+
+/**
+ * env.wasm.wasmPaths for the files in `base`: ORT's loader through webclip's entry module where
+ * this context can import one (ort-run-stack.ts), else the folder as is.
+ */
+async function wasmPaths(flavor: OrtFlavor, base: string): Promise<string | { mjs: string; wasm: string }> {
+  let loader: URL;
+  try {
+    loader = new URL(`${BUILD[flavor]}.mjs`, base);
+  } catch {
+    return base; // a relative folder (webclip/node): ORT resolves it itself
+  }
+  // ORT copies a loader from another origin into a blob: URL first, or its threads (workers
+  // started from the loader's URL) could not start: that loader is left to ORT.
+  if (loader.origin !== globalThis.location?.origin) return base;
+  const entry = await entryModuleUrl(loader.href, flavor);
+  return entry ? { mjs: entry, wasm: new URL(`${BUILD[flavor]}.wasm`, base).href } : base;
+}
+
 /**
  * ORT for `flavor`. Asking for WASM when the WebGPU bundle is already loaded returns that one:
  * its WASM execution provider is the same, and two instances would each keep a thread pool
@@ -45,12 +67,15 @@ function importFlavor(flavor: OrtFlavor): Promise<Ort> {
 export function loadOrt(flavor: OrtFlavor, options: OrtLoadOptions): Promise<LoadedOrt> {
   const existing = loads.get(flavor) ?? (flavor === 'wasm' ? loads.get('webgpu') : undefined);
   if (existing) return existing;
-  const load = Promise.all([importFlavor(flavor), safeThreadCount(options.numThreads)]).then(([ort, threads]): LoadedOrt => {
-    if (options.wasmBaseUrl !== undefined) ort.env.wasm.wasmPaths = options.wasmBaseUrl;
+  const { wasmBaseUrl } = options;
+  const paths = wasmBaseUrl === undefined ? undefined : wasmPaths(flavor, wasmBaseUrl);
+  const load = Promise.all([importFlavor(flavor), safeThreadCount(options.numThreads), paths]).then(([ort, threads, wasmPaths]): LoadedOrt => {
+    if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
     ort.env.wasm.numThreads = threads;
     ort.env.wasm.simd = true;
     // ORT warns on every session that shape ops stay on the CPU, which is by design.
     ort.env.logLevel = 'error';
+    runStackFor(flavor, ort);
     return { ort, flavor, threads };
   });
   loads.set(flavor, load);
