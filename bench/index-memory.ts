@@ -1,8 +1,8 @@
 // `npm run bench:index:memory -- --photos 10000 --model DIR [--dtype q8]`: `webclip index` (the
 // built lib/node/webclip.js, as npx runs it) over N seeded 320×240 JPEGs, its resident memory
-// read from /proc every half second: at each tenth of the run (the command's own progress lines)
-// and at its peak. Flat memory means the tenths stay level while the library grows.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+// read from /proc every half second (its whole process tree: the command relaunches itself on
+// huge pages) at each tenth of the run (the command's own progress lines) and at its peak. Flat memory means the tenths stay level while the library grows.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,13 +30,29 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 const loadBefore = load();
 
 const child = spawn(process.execPath, [command, 'index', folder, '--model', args.model!, '--dtype', args.dtype!, '--out', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-const rssMb = (): number => {
+/** A process and its descendants: the command runs itself again on huge pages (src/cli/huge-pages.ts), and that child does the work. */
+const tree = (pid: number): number[] => {
+  let kids: number[] = [];
   try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-    return kb / 1024;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      kids = kids.concat(readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    }
   } catch {
-    return 0; // exited
+    return []; // exited
   }
+  return [pid, ...kids.flatMap(tree)];
+};
+/** Resident memory of the command's whole process tree, MB. */
+const rssMb = (): number => {
+  let kb = 0;
+  for (const pid of tree(child.pid!)) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // exited between the listing and the read
+    }
+  }
+  return kb / 1024;
 };
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 500);
