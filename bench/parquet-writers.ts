@@ -54,7 +54,6 @@ interface Run {
 }
 
 const rssMb = () => process.memoryUsage.rss() / 2 ** 20;
-
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function measured(write: () => Promise<void>): Promise<Run> {
