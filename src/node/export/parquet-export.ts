@@ -8,6 +8,9 @@ import type { LibraryRows, PhotoRow } from './library-rows';
 type Arrow = typeof import('apache-arrow');
 type ParquetWasm = typeof import('parquet-wasm');
 
+/** Rows per row group: a page of the library file (libraryRecordPages reads 1000 at a time). */
+const ROW_GROUP_ROWS = 1000;
+
 async function load(): Promise<{ arrow: Arrow; parquet: ParquetWasm }> {
   try {
     const [arrow, parquet] = await Promise.all([import('apache-arrow'), import('parquet-wasm')]);
@@ -57,6 +60,11 @@ export async function parquetStream(rows: LibraryRows, version: string): Promise
   });
   const properties = new parquet.WriterPropertiesBuilder()
     .setCompression(parquet.Compression.SNAPPY)
+    // parquet-rs holds a row group in memory until it is full (1M rows by default: the whole
+    // library); a page's worth keeps the export's memory flat (bench/RESULTS.md, issue 19).
+    .setMaxRowGroupSize(ROW_GROUP_ROWS)
+    // Unique ids and hashes, random floats: a dictionary per row group only adds bytes and time.
+    .setDictionaryEnabled(false)
     .setKeyValueMetadata(parquetMetadata(rows, version))
     .build();
   return (await parquet.transformParquetStream(batches, properties)) as ReadableStream<Uint8Array>;
