@@ -1,7 +1,8 @@
 // `npm run bench:index:memory -- --photos 10000 --model DIR [--dtype q8]`: `webclip index` (the
 // built lib/node/webclip.js, as npx runs it) over N seeded 320×240 JPEGs, its resident memory
 // read from /proc every half second (its whole process tree: the command relaunches itself on
-// huge pages) at each tenth of the run (the command's own progress lines) and at its peak. Flat memory means the tenths stay level while the library grows.
+// huge pages) at each tenth of the run (the command's own progress lines) and at its peak. Flat
+// memory means the tenths stay level while the library grows.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { loadavg, tmpdir } from 'node:os';
