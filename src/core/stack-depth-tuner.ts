@@ -15,6 +15,11 @@ export interface StackDepthTunerOptions {
   tryEvery: number;
   /** A tried depth is taken when its run takes at most this part of the current depth's. */
   betterRatio: number;
+  /**
+   * Either way, the gap must also be this many ms: in short runs (a small model, a few captions) a
+   * 1.5× swing is timing noise, and a slow spot would cost the user next to nothing.
+   */
+  minGapMs: number;
 }
 
 export const STACK_DEPTH_DEFAULTS: StackDepthTunerOptions = {
@@ -23,6 +28,7 @@ export const STACK_DEPTH_DEFAULTS: StackDepthTunerOptions = {
   slowRunsToMove: 2,
   tryEvery: 24,
   betterRatio: 0.75,
+  minGapMs: 50,
 };
 
 /** What is known of one kind of run (one session, one input shape): times are comparable. */
@@ -87,15 +93,19 @@ export class StackDepthTuner {
     recent.push(ms);
     if (recent.length > RECENT) recent.shift();
     known.recent.set(depth, recent);
-    const { depths, slowRatio, slowRunsToMove, betterRatio } = this.options;
+    const { depths, slowRatio, slowRunsToMove, betterRatio, minGapMs } = this.options;
     if (depth === this.depth) {
-      known.slowInARow = ms > slowRatio * known.fastest ? known.slowInARow + 1 : 0;
+      const slow = ms > slowRatio * known.fastest && ms - known.fastest >= minGapMs;
+      known.slowInARow = slow ? known.slowInARow + 1 : 0;
       if (known.slowInARow >= slowRunsToMove) this.moveTo((this.depth + 1) % depths);
       return;
     }
     // A tried depth: taken when clearly faster than what the current one does lately.
     const here = known.recent.get(this.depth);
-    if (here && here.length > 0 && ms <= betterRatio * median(here)) this.moveTo(depth);
+    if (here && here.length > 0) {
+      const usual = median(here);
+      if (ms <= betterRatio * usual && usual - ms >= minGapMs) this.moveTo(depth);
+    }
   }
 
   private moveTo(depth: number): void {

@@ -39,6 +39,18 @@ describe('StackDepthTuner', () => {
     expect(tuner.moved).toBe(0);
   });
 
+  it('does not move for short runs whose slow ones lose less than the minimum gap (noise in a small model\'s runs)', () => {
+    const tuner = new StackDepthTuner();
+    // 30 ms runs slowed to 70 ms two at a time, and tried depths at 25 ms: past both ratios, within 50 ms
+    const msAt = (depth: number, i: number) => (depth !== 0 ? 25 : i % 4 < 2 ? 70 : 30);
+    drive(tuner, 'text:1x7', 100, msAt);
+    expect(tuner.moved).toBe(0);
+    // the same runs ten times as long: the slow pairs and the faster tried depth move it
+    const long = new StackDepthTuner();
+    drive(long, 'vision:8x3x224x224', 100, (depth, i) => 10 * msAt(depth, i));
+    expect(long.moved).toBeGreaterThan(0);
+  });
+
   it('finds a faster depth by trying when the page started at a bad one', () => {
     const tuner = new StackDepthTuner();
     const depths = drive(tuner, 'k', 30, (depth) => (depth === 0 ? 3000 : 1400));

@@ -63,7 +63,7 @@ describe('RunStack', () => {
     const wait = () => new Promise((resolve) => setTimeout(resolve, ms));
     for (let i = 0; i < 3; i++) await stack.timed('k', async () => (await wait(), run()));
     const before = framesAtRun;
-    ms = 60; // runs six times slower: every two, the tuner moves one step on (40 bytes)
+    ms = 150; // runs 15 times slower: every two, the tuner moves one step on (40 bytes)
     for (let i = 0; i < 6; i++) await stack.timed('k', async () => (await wait(), run()));
     expect(stack.tuner.current).toBe(3);
     ms = 10;
