@@ -3,9 +3,9 @@
 // when anything failed or nothing ran.
 //
 // Playwright, the longest part, starts first; the other steps run beside it, one after another,
-// their output kept in test-results/summary/<step>.log and printed once Playwright is done. Its
-// one worker mostly waits on its browser, and the steps fill the idle core (docs/testing.md).
-import { spawn } from 'node:child_process';
+// their output kept in test-results/summary/<step>.log and printed once Playwright is done. They
+// run at the lowest CPU priority, on what the browser tests leave idle (docs/testing.md).
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findChromium } from './find-chromium.mjs';
@@ -47,10 +47,23 @@ let failedToRun = false;
 const logs = [];
 const besidePlaywright = !unitOnly;
 
-/** A step beside Playwright writes to its log; run alone, to the terminal. */
+/**
+ * The steps beside Playwright run under Linux's SCHED_IDLE policy (`chrt --idle 0`, util-linux),
+ * else `nice -n 19`: they take only the CPU time the browser tests leave, and a browser thread
+ * that wakes preempts them at once. At nice 19 alone the browser tests still ran 1.5× slower
+ * beside them (docs/testing.md#how-long-it-takes). Each is tried first (a container may refuse
+ * it); every thread of a step inherits the policy.
+ */
+const lowPriority = [
+  ['chrt', '--idle', '0'],
+  ['nice', '-n', '19'],
+].find(([tool, ...toolArgs]) => spawnSync(tool, [...toolArgs, 'true']).status === 0) ?? [];
+
+/** A step beside Playwright writes to its log, at the lowest priority; run alone, to the terminal. */
 async function step(name, cmd, cmdArgs, env) {
   const log = besidePlaywright ? join(outDir, `${name}.log`) : undefined;
-  const status = await run(cmd, cmdArgs, { env, log });
+  const [launcher = cmd, ...launcherArgs] = besidePlaywright ? lowPriority : [];
+  const status = await run(launcher, besidePlaywright ? [...launcherArgs, cmd, ...cmdArgs] : cmdArgs, { env, log });
   if (log) {
     logs.push({ name, log });
     console.log(`webclip: ${name} finished after ${seconds()} (exit ${status}); its output follows Playwright's (${log}).`);

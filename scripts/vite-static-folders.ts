@@ -70,15 +70,21 @@ export function staticFolders(folders: StaticFolder[]): Plugin {
           if (file.split('/').includes('..') || !folder.include(file)) continue;
           const full = join(folder.dir, file);
           let size: number;
+          let modified: Date;
           try {
             const stat = statSync(full);
             if (!stat.isFile()) continue;
             size = stat.size;
+            modified = stat.mtime;
           } catch {
             continue;
           }
           res.setHeader('Content-Type', contentTypes[file.split('.').pop() ?? ''] ?? 'application/octet-stream');
           res.setHeader('Content-Length', size);
+          // Validators, as a static host sends them: the demo's service worker keeps a file it
+          // already holds instead of writing it again on every visit.
+          res.setHeader('Last-Modified', modified.toUTCString());
+          res.setHeader('ETag', `"${size.toString(36)}-${modified.getTime().toString(36)}"`);
           res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
           // ORT starts its WASM threads as workers from these .mjs files; in a
           // crossOriginIsolated page a worker script needs COEP itself, or it is blocked.

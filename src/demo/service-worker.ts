@@ -88,7 +88,7 @@ async function respond(request: Request, event: FetchEvent): Promise<Response> {
     if (hit) return isolated(hit);
   }
   const fromNetwork = fetch(request).then((response) => {
-    if (response.ok && response.type === 'basic') event.waitUntil(cache.put(request, response.clone()));
+    if (response.ok && response.type === 'basic') event.waitUntil(keep(cache, request, response.clone()));
     return response;
   });
   try {
@@ -121,6 +121,28 @@ async function withTimeout(network: Promise<Response>, fallback: Promise<Respons
 }
 
 const isImmutable = (url: string): boolean => /\/assets\/[^/]+-[\w-]{8,}\.\w+$/.test(new URL(url).pathname);
+
+/**
+ * Stores a network response unless the cache holds the same version: each visit fetches every
+ * shell file, and rewriting unchanged ones (onnxruntime's .wasm is 14 MB) costs disk and time.
+ */
+async function keep(cache: Cache, request: Request, response: Response): Promise<void> {
+  const cached = await cache.match(request, MATCH);
+  if (cached && sameVersion(cached, response)) {
+    await response.body?.cancel();
+    return;
+  }
+  await cache.put(request, response);
+}
+
+/** The same file by its validators: the ETag, else Last-Modified and the length. */
+function sameVersion(cached: Response, fresh: Response): boolean {
+  const etag = fresh.headers.get('ETag');
+  if (etag !== null) return cached.headers.get('ETag') === etag;
+  const modified = fresh.headers.get('Last-Modified');
+  const length = fresh.headers.get('Content-Length');
+  return modified !== null && length !== null && cached.headers.get('Last-Modified') === modified && cached.headers.get('Content-Length') === length;
+}
 
 async function cacheFresh(cache: Cache, url: string): Promise<void> {
   try {

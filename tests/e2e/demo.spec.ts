@@ -67,6 +67,17 @@ const test = base.extend<{ visit: Page }, { returning: BrowserContext }>({
 
 const photoNames = (page: Page) => page.locator('[data-testid="photo"] .name').allTextContents();
 
+/** The Date header of the service worker's copy of onnxruntime's .wasm: when that copy was written. */
+const cachedWasmDate = (page: Page) =>
+  page.evaluate(async () => {
+    const url = new URL('/ort/ort-wasm-simd-threaded.wasm', location.href).href;
+    for (const name of await caches.keys()) {
+      const hit = await (await caches.open(name)).match(url, { ignoreVary: true });
+      if (hit) return hit.headers.get('Date');
+    }
+    return null;
+  });
+
 test.describe('demo page', () => {
   test('the page is cross-origin isolated and every request stays on its own origin', async ({ page, context, baseURL }) => {
     const requests: string[] = [];
@@ -81,6 +92,8 @@ test.describe('demo page', () => {
     expect(requests.some((url) => /\/ort\/ort-wasm-simd-threaded\.wasm$/.test(url))).toBe(true);
     await expect(page.getByTestId('notice')).toContainText('random weights');
     await expect(page.getByTestId('status')).toContainText('Precision: q8');
+    // The cache's figures arrive after the page is ready (they come from a worker of their own).
+    await expect(page.getByTestId('status')).toContainText(/Cache: 1 model, [\d.]+ MB/);
   });
 
   test('photos added by the picker show their tags; search ranks them with the reference scores', async ({ visit: page }) => {
@@ -151,8 +164,12 @@ test.describe('demo page', () => {
     await expect(page.getByTestId('status')).toContainText(`Photos: ${shown}`);
     await expect(page.locator('.card.pending')).toHaveCount(0);
     // What the page shows is what the library holds: a reload shows the same photos.
+    const stored = await cachedWasmDate(page);
+    expect(stored).not.toBeNull();
     await openDemo(page);
     await expect(page.getByTestId('photo')).toHaveCount(shown);
+    // The reload fetched the shell again, and the service worker kept the copy it had (same ETag).
+    expect(await cachedWasmDate(page)).toBe(stored);
   });
 
   test('photos dropped on the page are added; a photo opens large with tags and similar photos', async ({ visit: page }) => {
