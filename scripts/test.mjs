@@ -50,9 +50,9 @@ const besidePlaywright = !unitOnly;
 /**
  * The steps beside Playwright run under Linux's SCHED_IDLE policy (`chrt --idle 0`, util-linux),
  * else `nice -n 19`: they take only the CPU time the browser tests leave, and a browser thread
- * that wakes preempts them at once. At nice 19 alone the browser tests still ran 1.5× slower
- * beside them (docs/testing.md#how-long-it-takes). Each is tried first (a container may refuse
- * it); every thread of a step inherits the policy.
+ * that wakes preempts them. It wins back part of their cost: the model-store spec took 128 s
+ * beside Vitest at normal priority, 115 s at SCHED_IDLE, 74 s alone (docs/testing.md). Each is
+ * tried first (a container may refuse it); every thread of a step inherits the policy.
  */
 const lowPriority = [
   ['chrt', '--idle', '0'],
